@@ -1,0 +1,1 @@
+"""Turning retrieved passages into short answers that cite their evidence."""

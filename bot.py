@@ -1,0 +1,154 @@
+"""sendbot: answers SEND questions from the council's own documents, with citations.
+
+Each command parses its arguments, calls one library function and prints the result;
+the logic lives in ingest/, index/, answer/ and slackbot/.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from errors import SendBotError
+from settings import get_settings
+
+
+class _Group(click.Group):
+    """Turns the product's own errors into one clear line and exit code 1, no traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SendBotError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def _index_option(function):
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="SENDBOT_INDEX_DIR",
+        default=None,
+        help="Index folder (default: $SENDBOT_INDEX_DIR or var/index).",
+    )(function)
+
+
+def _resolve_index(index_dir: Path | None) -> Path:
+    return index_dir or get_settings().paths.index_dir
+
+
+def _emit_json(obj: dict) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+@click.group(cls=_Group)
+def cli() -> None:
+    """Answer questions from council SEND documents, with citations."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def ingest(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool) -> None:
+    """Index documents (PDF, Word, HTML, Markdown, text), updating only what changed.
+
+    Example:
+
+        python bot.py ingest documents/
+    """
+    from ingest.pipeline import ingest_paths
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def show(progress) -> None:
+        bar = bars.get(progress.stage)
+        if bar is None:
+            unit = "file" if progress.stage == "reading" else "passage"
+            bar = bars[progress.stage] = tqdm(
+                total=progress.total, desc=progress.stage.capitalize(), unit=unit,
+                disable=as_json or None, file=sys.stderr,
+            )
+        bar.n = progress.done
+        if progress.stage == "reading":
+            bar.set_postfix(pages=progress.pages, file=progress.name[:30], refresh=False)
+        bar.refresh()
+
+    try:
+        report = ingest_paths(list(paths), _resolve_index(index_dir), progress=show)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    if as_json:
+        _emit_json(report.as_json())
+    else:
+        for line in report.summary_lines():
+            click.echo(line)
+
+
+@cli.command()
+@click.argument("query", required=False)
+@_index_option
+@click.option("--k", default=5, show_default=True, help="How many passages.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per query.")
+@click.option("--stdin", "from_stdin", is_flag=True, help="Read one query per line from standard input.")
+@click.option("--doc", "docs", multiple=True, help="Only these documents (file name or part of it).")
+@click.option("--kind", "kinds", multiple=True, help="Only documents of this kind (minutes, strategy, ...).")
+@click.option("--from", "date_from", default="", help="Documents dated on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", default="", help="Documents dated on or before (YYYY-MM-DD).")
+def search(query, index_dir, k, as_json, from_stdin, docs, kinds, date_from, date_to) -> None:
+    """Show the passages that best match a query, with document, page and section.
+
+    Example:
+
+        python bot.py search "EHCP timeliness year two"
+    """
+    from index.search import Searcher, SearchFilters
+    from answer.render import render_hits
+
+    queries = _queries(query, from_stdin)
+    searcher = Searcher.open(_resolve_index(index_dir))
+    filters = SearchFilters(list(docs), list(kinds), date_from, date_to)
+    for text in queries:
+        hits = searcher.search(text, k=k, filters=filters or None)
+        if as_json:
+            _emit_json({"query": text, "results": [hit.as_json() for hit in hits]})
+            sys.stdout.flush()
+        else:
+            click.echo(render_hits(text, hits, color=sys.stdout.isatty()))
+
+
+def _queries(query: str | None, from_stdin: bool):
+    if from_stdin:
+        return (line.rstrip("\n") for line in sys.stdin if line.strip())
+    if not query:
+        raise click.UsageError("Give a query, or --stdin to read one per line.")
+    return [query]
+
+
+@cli.command()
+@_index_option
+@click.option("--json", "as_json", is_flag=True)
+def status(index_dir: Path | None, as_json: bool) -> None:
+    """Say what is indexed: documents, pages, passages, records, last ingest, model.
+
+    Example:
+
+        python bot.py status
+    """
+    from index.store import index_status
+
+    result = index_status(_resolve_index(index_dir))
+    if as_json:
+        _emit_json(result.as_json())
+    else:
+        click.echo("\n".join(result.as_lines()))
+
+
+if __name__ == "__main__":
+    cli()

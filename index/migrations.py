@@ -1,0 +1,67 @@
+"""Numbered schema migrations, applied in order when a database is created or opened."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
+
+
+def migration(function: Callable[[sqlite3.Connection], None]):
+    MIGRATIONS.append(function)
+    return function
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY)")
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
+    for function in MIGRATIONS:
+        if function.__name__ not in done:
+            function(db)
+            db.execute("INSERT INTO _migrations VALUES (?)", (function.__name__,))
+    db.commit()
+
+
+@migration
+def m001_create_tables(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE documents (
+            doc_id INTEGER PRIMARY KEY,
+            doc TEXT NOT NULL,              -- file name, the citation key
+            path TEXT NOT NULL UNIQUE,      -- absolute path when ingested
+            title TEXT, kind TEXT, date TEXT,
+            sha256 TEXT NOT NULL UNIQUE,
+            pages INTEGER, size INTEGER, source_format TEXT,
+            aliases TEXT NOT NULL DEFAULT '[]'  -- JSON: paths of byte-identical copies
+        );
+        CREATE TABLE chunks (
+            chunk_id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(doc_id),
+            ordinal INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            page_start INTEGER, page_end INTEGER,
+            section TEXT,
+            embed_hash TEXT NOT NULL        -- hash of the text the vector was made from
+        );
+        CREATE INDEX chunks_doc ON chunks(doc_id);
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(
+            text, section, title, tokenize = 'porter unicode61'
+        );
+        CREATE TABLE embeddings (embed_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+        CREATE TABLE commitments (
+            commitment_id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(doc_id),
+            strategy TEXT, priority INTEGER, priority_title TEXT,
+            year TEXT, year_label TEXT, themes TEXT, text TEXT NOT NULL, page INTEGER
+        );
+        CREATE TABLE decisions (
+            decision_id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(doc_id),
+            body TEXT, date TEXT, item TEXT, item_title TEXT, text TEXT NOT NULL,
+            votes TEXT, presenter TEXT, outcome TEXT, page INTEGER
+        );
+        """
+    )

@@ -1,0 +1,189 @@
+"""Hybrid search: dense vectors (FAISS) and keywords (SQLite FTS5), fused by rank.
+
+Officers type acronyms and exact phrases (EHCP, DSG, "Safety Valve") that a small
+embedding model blurs, and plain questions that keywords miss; reciprocal rank fusion
+keeps what either finds. Ties are broken by passage id, so results are deterministic.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.embedders import get_embedder
+from index.store import CURRENT, VECTORS_NAME, current_generation, open_readonly
+from ingest.models import Hit
+from settings import Settings, get_settings
+
+RRF_K = 60
+CANDIDATES = 60  # taken from each ranking before fusion
+STOPWORDS = frozenset(
+    """a an and are as at be by can could did do does for from had has have how i in is it
+    its me my of on or our so than that the their them there these they this to us was we
+    were what when where which who whom why will with would you your about any all into
+    also been being many much more most other some such tell give show list please""".split()
+)
+
+
+@dataclass
+class SearchFilters:
+    """Narrow a search to some documents, kinds or a date range (ISO dates, inclusive)."""
+
+    docs: list[str] = field(default_factory=list)  # file names, or parts of them
+    kinds: list[str] = field(default_factory=list)
+    date_from: str = ""
+    date_to: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.docs or self.kinds or self.date_from or self.date_to)
+
+    def sql(self) -> tuple[str, list]:
+        clauses, params = [], []
+        if self.docs:
+            clauses.append("(" + " OR ".join("d.doc LIKE ?" for _ in self.docs) + ")")
+            params += [f"%{d}%" for d in self.docs]
+        if self.kinds:
+            clauses.append("(" + " OR ".join("d.kind = ?" for _ in self.kinds) + ")")
+            params += list(self.kinds)
+        if self.date_from:
+            clauses.append("d.date >= ?")
+            params.append(self.date_from)
+        if self.date_to:
+            clauses.append("d.date <= ?")
+            params.append(self.date_to)
+        return " AND ".join(clauses) or "1", params
+
+
+class Searcher:
+    """Reads the live generation; after an ingest switches a new one in, the next
+    search moves to it, so a long-running process never serves a stale index."""
+
+    def __init__(self, index_dir: Path, settings: Settings | None = None) -> None:
+        self.index_dir = Path(index_dir)
+        self.settings = settings or get_settings()
+        self._lock = threading.RLock()
+        self.generation: Path | None = None
+        self._load()
+
+    @classmethod
+    def open(cls, index_dir: Path, settings: Settings | None = None) -> Searcher:
+        return cls(index_dir, settings)
+
+    def _load(self) -> None:
+        import faiss
+
+        generation = current_generation(self.index_dir)
+        db = open_readonly(generation)
+        vectors = faiss.read_index(str(generation / VECTORS_NAME))
+        with self._lock:
+            self.db, self.vectors, self.generation = db, vectors, generation
+
+    def refresh(self) -> bool:
+        """Switch to a newer generation if an ingest made one; True if it did."""
+        try:
+            target = os.readlink(self.index_dir / CURRENT)
+        except OSError:
+            return False
+        if self.generation is not None and target == self.generation.name:
+            return False
+        self._load()
+        return True
+
+    @property
+    def embedder(self):
+        embedding = self.settings.embedding
+        return get_embedder(embedding.embedding_model, embedding.embedding_batch_size)
+
+    # -- search --------------------------------------------------------------------------
+
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        self.refresh()
+        with self._lock:
+            db, vectors = self.db, self.vectors
+        allowed = self._allowed_ids(db, filters) if filters else None
+        if allowed is not None and not allowed:
+            return []
+        dense = self._dense(vectors, query, allowed)
+        lexical = self._lexical(db, query, allowed)
+        fused = fuse([dense, lexical])
+        return self._hits(db, fused[:k])
+
+    def _allowed_ids(self, db, filters: SearchFilters) -> set[int]:
+        where, params = filters.sql()
+        sql = f"SELECT c.chunk_id FROM chunks c JOIN documents d USING (doc_id) WHERE {where}"
+        return {row[0] for row in db.execute(sql, params)}
+
+    def _dense(self, vectors, query: str, allowed: set[int] | None) -> list[tuple[int, float]]:
+        import faiss
+
+        if vectors.ntotal == 0:
+            return []
+        with self._lock:
+            query_vector = self.embedder.embed([query])
+        params = None
+        if allowed is not None:
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.array(sorted(allowed), dtype=np.int64)))
+        scores, ids = vectors.search(query_vector, min(CANDIDATES, vectors.ntotal), params=params)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def _lexical(self, db, query: str, allowed: set[int] | None) -> list[tuple[int, float]]:
+        match = fts_query(query)
+        if not match:
+            return []
+        rows = db.execute(
+            "SELECT rowid, bm25(chunks_fts, 1.0, 0.5, 0.3) AS rank FROM chunks_fts "
+            "WHERE chunks_fts MATCH ? ORDER BY rank, rowid LIMIT ?",
+            (match, CANDIDATES * (4 if allowed is not None else 1)),
+        ).fetchall()
+        ranked = [(int(r[0]), -float(r[1])) for r in rows]
+        if allowed is not None:
+            ranked = [(i, s) for i, s in ranked if i in allowed]
+        return ranked[:CANDIDATES]
+
+    def _hits(self, db, fused: list[tuple[int, float]]) -> list[Hit]:
+        if not fused:
+            return []
+        ids = [chunk_id for chunk_id, _ in fused]
+        rows = db.execute(
+            "SELECT c.chunk_id, c.text, c.page_start, c.page_end, c.section, d.doc, d.title, d.kind, d.date "
+            f"FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id IN ({','.join('?' * len(ids))})",
+            ids,
+        ).fetchall()
+        by_id = {row["chunk_id"]: row for row in rows}
+        return [
+            Hit(
+                chunk_id=chunk_id,
+                score=score,
+                text=by_id[chunk_id]["text"],
+                doc=by_id[chunk_id]["doc"],
+                title=by_id[chunk_id]["title"],
+                page=by_id[chunk_id]["page_start"],
+                page_end=by_id[chunk_id]["page_end"],
+                section=by_id[chunk_id]["section"],
+                kind=by_id[chunk_id]["kind"],
+                date=by_id[chunk_id]["date"],
+            )
+            for chunk_id, score in fused
+            if chunk_id in by_id
+        ]
+
+
+def fts_query(text: str) -> str:
+    """Any of the question's words, each quoted so FTS5 syntax in a question is inert."""
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", text) if w.lower() not in STOPWORDS]
+    unique = list(dict.fromkeys(w.lower() for w in words))
+    return " OR ".join(f'"{w}"' for w in unique)
+
+
+def fuse(rankings: list[list[tuple[int, float]]], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion; ties go to the lower passage id."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, (chunk_id, _) in enumerate(ranking):
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (k + rank + 1)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))

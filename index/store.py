@@ -1,0 +1,243 @@
+"""The index on disk: immutable generations, switched atomically.
+
+    INDEX_DIR/
+      current -> gen-000007      symlink, replaced in one rename when an ingest finishes
+      gen-000007/index.sqlite    documents, passages, records, FTS5 table, embedding cache
+      gen-000007/vectors.faiss   passage vectors keyed by chunk_id
+      .ingest.lock               held (flock) by the one running ingest
+      last_run.json              summary of the latest ingest, even a no-op one
+
+A generation is never modified after it is switched in, so a reader never sees a
+half-written index and an ingest killed at any moment leaves `current` as it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from errors import IndexMissing, IndexWriteFailed, IngestBusy
+from index.migrations import migrate
+
+CURRENT = "current"
+DB_NAME = "index.sqlite"
+VECTORS_NAME = "vectors.faiss"
+LOCK_NAME = ".ingest.lock"
+LAST_RUN = "last_run.json"
+KEEP_GENERATIONS = 2  # the live one and the one before it, for readers still on it
+
+
+def current_generation(index_dir: Path) -> Path:
+    """The live generation folder; `IndexMissing` when nothing was ingested yet."""
+    link = Path(index_dir) / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        raise IndexMissing(
+            f"No index at {index_dir}. Run `python bot.py ingest documents/` first."
+        ) from None
+    generation = Path(index_dir) / target
+    if not (generation / DB_NAME).exists():
+        raise IndexMissing(f"The index at {index_dir} is damaged: {target} has no database.")
+    return generation
+
+
+def open_readonly(generation: Path) -> sqlite3.Connection:
+    """Generations never change, so readers may open them immutable (no locking at all)."""
+    uri = f"file:{generation / DB_NAME}?mode=ro&immutable=1"
+    connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+@contextmanager
+def ingest_lock(index_dir: Path):
+    """Only one ingest at a time. The kernel drops a flock when its process dies,
+    so a lock left by a killed ingest never blocks the next one."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(index_dir / LOCK_NAME, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise IngestBusy(
+            f"Another ingest is running on {index_dir} ({holder}); try again when it finishes."
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}")
+    handle.flush()
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+class GenerationWriter:
+    """Builds the next generation in a scratch folder, then switches it in."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._remove_abandoned_builds()
+        number = 1 + max((_generation_number(p) for p in self.index_dir.glob("gen-*")), default=0)
+        self.name = f"gen-{number:06d}"
+        self.scratch = self.index_dir / f".building-{self.name}"
+        try:
+            self.scratch.mkdir(parents=True)
+            self.db = sqlite3.connect(self.scratch / DB_NAME)
+            self.db.execute("PRAGMA journal_mode=OFF")
+            self.db.execute("PRAGMA synchronous=OFF")
+            migrate(self.db)
+        except OSError as exc:
+            self.abandon()
+            raise IndexWriteFailed(_write_failure(self.index_dir, exc)) from exc
+
+    def _remove_abandoned_builds(self) -> None:
+        """Scratch folders of killed ingests (we hold the lock, so none is live)."""
+        for scratch in self.index_dir.glob(".building-*"):
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def write_vectors(self, ids: np.ndarray, vectors: np.ndarray, dimension: int) -> None:
+        import faiss
+
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        if len(ids):
+            index.add_with_ids(vectors.astype(np.float32), ids.astype(np.int64))
+        try:
+            faiss.write_index(index, str(self.scratch / VECTORS_NAME))
+        except RuntimeError as exc:
+            raise IndexWriteFailed(_write_failure(self.index_dir, exc)) from exc
+
+    def commit(self) -> Path:
+        """Make the generation durable, then point `current` at it in one rename."""
+        try:
+            self.db.commit()
+            self.db.close()
+            for name in (DB_NAME, VECTORS_NAME):
+                _fsync(self.scratch / name)
+            final = self.index_dir / self.name
+            os.rename(self.scratch, final)
+            temporary_link = self.index_dir / f".{CURRENT}.{os.getpid()}"
+            if temporary_link.is_symlink():
+                temporary_link.unlink()
+            os.symlink(self.name, temporary_link)
+            os.replace(temporary_link, self.index_dir / CURRENT)
+            _fsync(self.index_dir)
+        except (OSError, sqlite3.Error) as exc:
+            self.abandon()
+            raise IndexWriteFailed(_write_failure(self.index_dir, exc)) from exc
+        self._remove_old_generations()
+        return final
+
+    def abandon(self) -> None:
+        try:
+            self.db.close()
+        except Exception:
+            pass
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def _remove_old_generations(self) -> None:
+        generations = sorted(self.index_dir.glob("gen-*"), key=_generation_number)
+        for old in generations[:-KEEP_GENERATIONS]:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _generation_number(path: Path) -> int:
+    try:
+        return int(path.name.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return 0
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_failure(index_dir: Path, exc: BaseException) -> str:
+    reason = getattr(exc, "strerror", None) or str(exc)
+    return f"Could not write the new index in {index_dir} ({reason}); the previous index is unchanged."
+
+
+def write_last_run(index_dir: Path, summary: dict) -> None:
+    """Atomically record the latest ingest's summary (a no-op run writes nothing else)."""
+    temporary = Path(index_dir) / f".{LAST_RUN}.{os.getpid()}"
+    try:
+        temporary.write_text(json.dumps(summary, indent=1))
+        os.replace(temporary, Path(index_dir) / LAST_RUN)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+@dataclass
+class IndexStatus:
+    index_dir: str
+    generation: str
+    documents: int
+    pages: int
+    passages: int
+    commitments: int
+    decisions: int
+    embedding_model: str
+    last_ingest: dict = field(default_factory=dict)
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+    def as_lines(self) -> list[str]:
+        last = self.last_ingest
+        when = last.get("finished", "never")
+        lines = [
+            f"Index: {self.index_dir} ({self.generation})",
+            f"Documents: {self.documents}  Pages: {self.pages}  Passages: {self.passages}",
+            f"Commitments: {self.commitments}  Decisions: {self.decisions}",
+            "Kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(self.by_kind.items())),
+            f"Embedding model: {self.embedding_model}",
+            f"Last ingest: {when}" + (f" ({last.get('summary', '')})" if last.get("summary") else ""),
+        ]
+        return lines
+
+    def as_json(self) -> dict:
+        return self.__dict__.copy()
+
+
+def index_status(index_dir: Path) -> IndexStatus:
+    generation = current_generation(Path(index_dir))
+    db = open_readonly(generation)
+    try:
+        count = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+        kinds = dict(db.execute("SELECT kind, count(*) FROM documents GROUP BY kind").fetchall())
+        model = db.execute("SELECT value FROM meta WHERE key='embedding_model'").fetchone()
+        last_path = Path(index_dir) / LAST_RUN
+        last = json.loads(last_path.read_text()) if last_path.exists() else {}
+        return IndexStatus(
+            index_dir=str(index_dir),
+            generation=generation.name,
+            documents=count("SELECT count(*) FROM documents"),
+            pages=count("SELECT coalesce(sum(pages), 0) FROM documents"),
+            passages=count("SELECT count(*) FROM chunks"),
+            commitments=count("SELECT count(*) FROM commitments"),
+            decisions=count("SELECT count(*) FROM decisions"),
+            embedding_model=model[0] if model else "",
+            last_ingest=last,
+            by_kind=kinds,
+        )
+    finally:
+        db.close()
+
+
+def now_iso() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")

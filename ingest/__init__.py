@@ -1,0 +1,1 @@
+"""Reading council documents into clean, structured, citable passages and records."""

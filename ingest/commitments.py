@@ -1,0 +1,3 @@
+"""PLACEHOLDER - being written (helper)."""
+def extract_commitments(document, blocks):
+    return []

@@ -1,0 +1,3 @@
+"""PLACEHOLDER - being written (helper)."""
+def extract_decisions(document, blocks):
+    return []

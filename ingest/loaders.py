@@ -1,0 +1,382 @@
+"""One loader per file format: each turns a file into pages of lines and tables.
+
+Loaders keep page numbers and whatever the format says about structure (headings,
+list items, tables). They raise `DocumentUnreadable` with a reason an admin can act on.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from errors import DocumentUnreadable
+from ingest.models import Line, Page, ParsedDocument, Table
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+# Pages drawing at least this many rectangles and line segments are read with
+# pdfplumber, which keeps table cells apart; pypdf reads every other page.
+RULED_PAGE_MIN_SHAPES = 12
+BULLETS = "•●▪■◦○‣∙·–-*"
+
+
+def load(path: Path, max_pages: int = 2000) -> ParsedDocument:
+    """Read any supported file; the loader is chosen by the file's extension."""
+    loader = LOADERS.get(path.suffix.lower())
+    if loader is None:
+        raise DocumentUnreadable(f"unsupported file type '{path.suffix or path.name}'")
+    if path.stat().st_size == 0:
+        raise DocumentUnreadable("the file is empty (0 bytes)")
+    if loader is load_pdf:
+        return load_pdf(path, max_pages=max_pages)
+    return loader(path)
+
+
+# --- PDF --------------------------------------------------------------------------------
+
+
+def load_pdf(path: Path, max_pages: int = 2000) -> ParsedDocument:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    with path.open("rb") as handle:
+        if not handle.read(1024).lstrip().startswith(b"%PDF"):
+            raise DocumentUnreadable("not a PDF file (no %PDF header): corrupt or misnamed")
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentUnreadable("the PDF is encrypted (password protected)")
+        page_count = len(reader.pages)
+    except DocumentUnreadable:
+        raise
+    except Exception as exc:  # pypdf raises many types for broken files
+        raise DocumentUnreadable(f"corrupt or truncated PDF ({_short(exc)})") from exc
+    if page_count == 0:
+        raise DocumentUnreadable("the PDF has no pages")
+    if page_count > max_pages:
+        raise DocumentUnreadable(f"the PDF has {page_count} pages (limit {max_pages})")
+
+    pages: list[Page] = []
+    ruled: list[int] = []
+    for index, pdf_page in enumerate(reader.pages):
+        shapes = Counter()
+
+        def count_shapes(op: bytes, args, cm, tm, shapes=shapes) -> None:
+            if op in (b"re", b"l"):
+                shapes[op] += 1
+
+        try:
+            text = pdf_page.extract_text(visitor_operand_before=count_shapes) or ""
+        except (PdfReadError, Exception) as exc:  # one bad page must not lose the rest
+            logging.getLogger(__name__).warning("%s p.%d unreadable: %s", path.name, index + 1, exc)
+            text = ""
+        pages.append(Page(number=index + 1, lines=[Line(t) for t in text.splitlines()]))
+        if sum(shapes.values()) >= RULED_PAGE_MIN_SHAPES:
+            ruled.append(index)
+
+    if ruled:
+        _read_ruled_pages(path, pages, ruled)
+    if not any(line.text.strip() for page in pages for line in page.lines) and not any(
+        page.tables for page in pages
+    ):
+        raise DocumentUnreadable("no text layer: an image-only (scanned) or blank PDF")
+    metadata = _pdf_metadata(reader)
+    return ParsedDocument(
+        path=str(path),
+        title=metadata.get("title", ""),
+        pages=pages,
+        date=metadata.get("created", ""),
+        source_format="pdf",
+    )
+
+
+def _read_ruled_pages(path: Path, pages: list[Page], indexes: list[int]) -> None:
+    """Re-read pages with ruled tables through pdfplumber: tables as cells, text around them."""
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(path) as pdf:
+            for index in indexes:
+                try:
+                    pages[index] = _plumber_page(pdf.pages[index], index + 1)
+                except Exception as exc:  # keep pypdf's text for this page
+                    logging.getLogger(__name__).warning(
+                        "%s p.%d: table reading failed: %s", path.name, index + 1, exc
+                    )
+    except Exception as exc:
+        logging.getLogger(__name__).warning("%s: pdfplumber failed: %s", path.name, exc)
+
+
+def _plumber_page(page, number: int) -> Page:
+    found = [t for t in page.find_tables() if _is_real_table(t)]
+    bboxes = [t.bbox for t in found]
+
+    def outside_tables(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in bboxes)
+
+    lines = []
+    for text_line in page.filter(outside_tables).extract_text_lines(return_chars=True):
+        chars = text_line.get("chars") or []
+        sizes = [c.get("size", 0) for c in chars if c.get("text", "").strip()]
+        bold = [("Bold" in c.get("fontname", "")) for c in chars if c.get("text", "").strip()]
+        lines.append(
+            Line(
+                text=text_line["text"],
+                top=text_line["top"],
+                size=round(max(set(sizes), key=sizes.count), 1) if sizes else 0.0,
+                bold=bool(bold) and sum(bold) > len(bold) / 2,
+            )
+        )
+    tables = []
+    for table in found:
+        rows = [[_cell_text(cell) for cell in row] for row in table.extract()]
+        rows = [row for row in rows if any(row)]
+        if rows:
+            tables.append(_as_table(rows, number, table.bbox[1]))
+    return Page(number=number, lines=lines, tables=tables)
+
+
+def _is_real_table(table) -> bool:
+    rows = table.extract()
+    cells = [c for row in rows for c in row if c and c.strip()]
+    return len(rows) >= 2 and len(cells) >= 3
+
+
+def _cell_text(cell: str | None) -> str:
+    return (cell or "").strip()
+
+
+def _as_table(rows: list[list[str]], page: int, top: float) -> Table:
+    """Split a grid into caption, column header and body rows.
+
+    Leading rows with a single filled cell span the table: they are its caption. The next
+    row is the column header when every cell is filled and short.
+    """
+    captions = []
+    while len(rows) > 1 and sum(1 for c in rows[0] if c) == 1:
+        captions.append(next(c for c in rows[0] if c))
+        rows = rows[1:]
+    header: list[str] = []
+    if len(rows) > 1 and all(c and len(c) <= 80 for c in rows[0]):
+        header, rows = rows[0], rows[1:]
+    return Table(page=page, header=header, rows=rows, top=top, caption=" ".join(captions))
+
+
+def _pdf_metadata(reader) -> dict[str, str]:
+    info = {}
+    try:
+        meta = reader.metadata or {}
+        title = str(meta.get("/Title") or "").strip()
+        title = re.sub(r"^Microsoft (Word|PowerPoint) - ", "", title)
+        if title and not re.fullmatch(r"(untitled|document\d*|.*\.(docx?|pdf))", title, re.I):
+            info["title"] = title
+        created = str(meta.get("/CreationDate") or "")
+        match = re.match(r"D:(\d{4})(\d{2})(\d{2})", created)
+        if match:
+            info["created"] = "-".join(match.groups())
+    except Exception:  # broken metadata is not worth losing the document over
+        pass
+    return info
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:160]
+
+
+# --- Word -------------------------------------------------------------------------------
+
+
+def load_docx(path: Path) -> ParsedDocument:
+    """Word body in reading order: headings by style, tables as cells, page breaks as pages."""
+    import docx
+    from docx.oxml.ns import qn
+
+    if not zipfile.is_zipfile(path):
+        raise DocumentUnreadable("not a Word file (not a .docx zip package): corrupt or misnamed")
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:
+        raise DocumentUnreadable(f"broken Word file ({_short(exc)})") from exc
+
+    pages = [Page(number=1)]
+    body = document.element.body
+    for element in body.iterchildren():
+        if element.tag == qn("w:p"):
+            paragraph = docx.text.paragraph.Paragraph(element, document)
+            breaks = element.findall(".//" + qn("w:br"))
+            if any(b.get(qn("w:type")) == "page" for b in breaks) and pages[-1].lines:
+                pages.append(Page(number=len(pages) + 1))
+            text = paragraph.text.strip()
+            if not text:
+                continue
+            style = (paragraph.style.name if paragraph.style is not None else "") or ""
+            level = _heading_level(style)
+            pages[-1].lines.append(
+                Line(
+                    text=text,
+                    bold=level > 0 or all(r.bold for r in paragraph.runs if r.text.strip()),
+                    heading_level=level,
+                    bullet="List" in style or element.find(".//" + qn("w:numPr")) is not None,
+                )
+            )
+        elif element.tag == qn("w:tbl"):
+            table = docx.table.Table(element, document)
+            rows = [[cell.text.strip() for cell in _unique_cells(row)] for row in table.rows]
+            rows = [row for row in rows if any(row)]
+            if rows:
+                pages[-1].tables.append(
+                    _as_table(rows, pages[-1].number, top=len(pages[-1].lines))
+                )
+                pages[-1].lines.append(Line(text="", top=-1))  # marks the table's place
+    title = (document.core_properties.title or "").strip()
+    return ParsedDocument(path=str(path), title=title, pages=pages, source_format="docx")
+
+
+def _unique_cells(row) -> list:
+    """Merged Word cells repeat; keep each once, in order."""
+    seen, cells = set(), []
+    for cell in row.cells:
+        if id(cell._tc) not in seen:
+            seen.add(id(cell._tc))
+            cells.append(cell)
+    return cells
+
+
+def _heading_level(style: str) -> int:
+    match = re.match(r"(Heading|Title)\s*(\d*)", style)
+    if not match:
+        return 0
+    return int(match.group(2) or 1)
+
+
+# --- HTML -------------------------------------------------------------------------------
+
+SITE_CHROME = re.compile(r"cookie|banner|breadcrumb|nav|menu|sidebar|footer|header|skip|share", re.I)
+
+
+def load_html(path: Path) -> ParsedDocument:
+    """The article of a saved web page, without the site's header, navigation and footer."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_bytes(), "lxml")
+    for tag in soup(["script", "style", "noscript", "template", "svg", "form", "iframe"]):
+        tag.decompose()
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    main = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.find("article")
+    root = main or soup.body or soup
+    for tag in root.find_all(["nav", "header", "footer", "aside"]):
+        tag.decompose()
+    for tag in root.find_all(attrs={"class": SITE_CHROME}) + root.find_all(attrs={"id": SITE_CHROME}):
+        if tag.decomposed or tag.find(["h1", "h2", "article"]):
+            continue
+        tag.decompose()
+
+    page = Page(number=1)
+    for element in root.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "table", "summary", "dt", "dd"]):
+        if element.find_parent("table") or (element.name != "table" and element.find_parent("li")):
+            continue
+        if element.name == "table":
+            rows = [
+                [cell.get_text(" ", strip=True) for cell in tr.find_all(["th", "td"])]
+                for tr in element.find_all("tr")
+            ]
+            rows = [row for row in rows if any(row)]
+            if rows:
+                page.tables.append(_as_table(rows, 1, top=len(page.lines)))
+                page.lines.append(Line(text="", top=-1))
+            continue
+        if element.name in ("p", "dd", "dt") and element.find(["p", "li"]):
+            continue
+        text = element.get_text(" ", strip=True)
+        if not text:
+            continue
+        level = int(element.name[1]) if element.name[0] == "h" and element.name[1:].isdigit() else 0
+        if element.name == "summary":
+            level = 4
+        page.lines.append(Line(text=text, heading_level=level, bold=level > 0, bullet=element.name == "li"))
+    if not page.lines and not page.tables:
+        raise DocumentUnreadable("the web page has no readable text")
+    h1 = root.find("h1")
+    return ParsedDocument(
+        path=str(path),
+        title=h1.get_text(" ", strip=True) if h1 else title,
+        pages=[page],
+        source_format="html",
+    )
+
+
+# --- Markdown and text ------------------------------------------------------------------
+
+
+def load_markdown(path: Path) -> ParsedDocument:
+    text = _read_text(path)
+    page = Page(number=1)
+    table_rows: list[list[str]] = []
+    for raw in text.splitlines() + [""]:
+        line = raw.strip()
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                table_rows.append(cells)
+            continue
+        if table_rows:
+            page.tables.append(_as_table(table_rows, 1, top=len(page.lines)))
+            page.lines.append(Line(text="", top=-1))
+            table_rows = []
+        heading = re.match(r"(#{1,6})\s+(.*)", line)
+        if heading:
+            page.lines.append(Line(text=heading.group(2).strip(" #"), heading_level=len(heading.group(1)), bold=True))
+            continue
+        bullet = re.match(r"([-*+]|\d+[.)])\s+(.*)", line)
+        clean = _strip_markdown(bullet.group(2) if bullet and bullet.group(1) in "-*+" else line)
+        page.lines.append(Line(text=clean, bullet=bool(bullet and bullet.group(1) in "-*+")))
+    title = next((ln.text for ln in page.lines if ln.heading_level == 1), "")
+    return ParsedDocument(path=str(path), title=title, pages=[page], source_format="md")
+
+
+def _strip_markdown(text: str) -> str:
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"(\*\*|__|`)", "", text)
+
+
+def load_text(path: Path) -> ParsedDocument:
+    """Plain text; a form feed starts a new page."""
+    pages = [
+        Page(number=i + 1, lines=[Line(t) for t in chunk.splitlines()])
+        for i, chunk in enumerate(_read_text(path).split("\f"))
+    ]
+    return ParsedDocument(path=str(path), title="", pages=pages, source_format="txt")
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise DocumentUnreadable("binary data in a text file")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+LOADERS: dict[str, Callable[[Path], ParsedDocument]] = {
+    ".pdf": load_pdf,
+    ".docx": load_docx,
+    ".html": load_html,
+    ".htm": load_html,
+    ".md": load_markdown,
+    ".markdown": load_markdown,
+    ".txt": load_text,
+}
+SUPPORTED_SUFFIXES = frozenset(LOADERS)

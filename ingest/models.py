@@ -1,0 +1,188 @@
+"""The records that flow from a file on disk to the index.
+
+A loader turns a file into a `ParsedDocument` (pages of text lines and tables); cleaning
+and structure detection turn those into `Block`s; chunking groups blocks into `Chunk`s;
+the record extractors derive `Commitment`s and `Decision`s. Search returns `Hit`s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Table:
+    """A ruled table as found on a page: `header` rows name the columns of `rows`."""
+
+    page: int
+    header: list[str]
+    rows: list[list[str]]
+    top: float = 0.0  # distance from the page top, so tables interleave with text in order
+    caption: str = ""  # a title row spanning the whole table
+
+
+@dataclass
+class Line:
+    """One line of page text, with what the loader knows of its look."""
+
+    text: str
+    top: float = 0.0
+    size: float = 0.0  # font size, 0 when unknown
+    bold: bool = False
+    heading_level: int = 0  # set by loaders whose format marks headings (Word, HTML, Markdown)
+    bullet: bool = False  # a list item the format marks as such
+
+
+@dataclass
+class Page:
+    number: int  # 1-based, as printed in a PDF viewer
+    lines: list[Line] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDocument:
+    """What a loader makes of one file, before cleaning."""
+
+    path: str
+    title: str
+    pages: list[Page]
+    date: str = ""  # ISO date of the meeting or publication, when the document states it
+    kind: str = ""  # strategy, minutes, report, agenda, web page, ...
+    source_format: str = ""  # pdf, docx, html, md, txt
+
+
+@dataclass
+class Block:
+    """A unit of document structure: a heading, a paragraph, a list item or a table row."""
+
+    kind: str  # heading | paragraph | item | table_row
+    text: str
+    page: int
+    section: list[str] = field(default_factory=list)  # heading path above this block
+    level: int = 0  # heading depth, for kind == "heading"
+
+
+@dataclass
+class Chunk:
+    """A passage as stored and cited: clean text plus where it came from."""
+
+    text: str
+    page_start: int
+    page_end: int
+    section: str  # "Priority two > Year Two (2022-2023)"
+    ordinal: int = 0  # position within its document
+
+    @property
+    def pages(self) -> str:
+        if self.page_start == self.page_end:
+            return str(self.page_start)
+        return f"{self.page_start}-{self.page_end}"
+
+
+@dataclass
+class Commitment:
+    """One "we will ..." promise of a strategy, placed by priority and year."""
+
+    strategy: str
+    priority: int | None
+    priority_title: str
+    year: str  # normalised "2022-2023", or "" where the document gives none
+    themes: list[str]
+    text: str
+    page: int
+    year_label: str = ""  # as printed: "Year Two (2022-2023)"
+    doc: str = ""  # file name, filled in when stored
+
+    def as_json(self) -> dict:
+        return {
+            "strategy": self.strategy,
+            "priority": self.priority,
+            "priority_title": self.priority_title,
+            "year": self.year,
+            "year_label": self.year_label,
+            "theme": self.themes,
+            "text": self.text,
+            "doc": self.doc,
+            "page": self.page,
+        }
+
+
+@dataclass
+class Decision:
+    """One recommendation or resolution of a meeting, with its vote where recorded."""
+
+    body: str
+    date: str
+    item: str  # agenda item number as printed, e.g. "4"
+    item_title: str
+    text: str
+    page: int
+    votes: dict[str, int] | None = None  # {"approved", "rejected", "abstained"}
+    presenter: str = ""
+    outcome: str = ""  # approved | noted | rejected | resolved ...
+    doc: str = ""  # file name, filled in when stored
+
+    def as_json(self) -> dict:
+        return {
+            "body": self.body,
+            "date": self.date,
+            "item": self.item,
+            "item_title": self.item_title,
+            "text": self.text,
+            "votes": self.votes,
+            "presenter": self.presenter,
+            "outcome": self.outcome,
+            "doc": self.doc,
+            "page": self.page,
+        }
+
+
+@dataclass
+class DocumentRecord:
+    """A document as the index knows it."""
+
+    doc_id: int
+    doc: str  # file name, the citation key users see
+    path: str
+    title: str
+    kind: str
+    date: str
+    sha256: str
+    pages: int
+    aliases: list[str] = field(default_factory=list)  # other names of byte-identical copies
+
+
+@dataclass
+class Hit:
+    """One passage returned by search, with everything needed to cite it."""
+
+    chunk_id: int
+    score: float
+    text: str
+    doc: str
+    title: str
+    page: int
+    page_end: int
+    section: str
+    kind: str
+    date: str
+
+    def citation(self) -> str:
+        """The human-readable name used when citing this passage."""
+        page = f"p.{self.page}" if self.page == self.page_end else f"pp.{self.page}-{self.page_end}"
+        return f"{self.title}, {page}" + (f", {self.section}" if self.section else "")
+
+    def as_json(self) -> dict:
+        return {
+            "text": self.text,
+            "doc": self.doc,
+            "title": self.title,
+            "page": self.page,
+            "page_end": self.page_end,
+            "section": self.section,
+            "kind": self.kind,
+            "date": self.date,
+            "score": round(self.score, 6),
+            "chunk_id": self.chunk_id,
+        }

@@ -1,0 +1,442 @@
+"""Ingest files and folders into the index, incrementally and all-or-nothing.
+
+Files are compared with the live generation by content hash: unchanged ones are carried
+over (passages, records and vectors copied, nothing re-read or re-embedded), changed and
+new ones are read in worker processes, removed ones are dropped. The result is written
+as a new generation and switched in atomically, with documents and passages numbered in
+the same order a clean ingest would use, so both give the same index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from errors import DocumentUnreadable, IndexMissing, IndexWriteFailed
+from index.embedders import get_embedder
+from index.store import (
+    GenerationWriter,
+    current_generation,
+    ingest_lock,
+    now_iso,
+    open_readonly,
+    write_last_run,
+)
+from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.models import Chunk, Commitment, Decision
+from ingest.reader import DocumentContent, limit_worker_memory, read_document
+from settings import Settings, get_settings
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (copy, indexed as)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    documents: int = 0
+    pages_read: int = 0
+    passages: int = 0
+    seconds: float = 0.0
+    generation: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.renamed)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.renamed)} renamed, {len(self.removed)} removed, "
+            f"{len(self.duplicates)} duplicates, {len(self.failed)} failed"
+        )
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"Ingest finished in {self.seconds:.1f}s: {self.summary()}."]
+        for title, names in (("Added", self.added), ("Updated", self.updated),
+                             ("Renamed", self.renamed), ("Removed", self.removed)):
+            if names:
+                lines.append(f"{title}: " + ", ".join(names))
+        for copy, original in self.duplicates:
+            lines.append(f"Duplicate: {copy} is byte-identical to {original} (indexed once)")
+        for name, reason in self.failed:
+            lines.append(f"Failed: {name}: {reason}")
+        lines.append(
+            f"Index now holds {self.documents} documents, {self.passages} passages"
+            + (f" ({self.generation})." if self.generation else ".")
+        )
+        return lines
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Progress:
+    """What a progress display needs after each file."""
+
+    done: int
+    total: int
+    name: str
+    pages: int
+    stage: str  # reading | embedding | writing
+
+
+@dataclass
+class _Source:
+    path: Path
+    sha256: str
+    size: int
+
+
+@dataclass
+class _StoredDocument:
+    """A document of the new generation: read now, or carried over from the last one."""
+
+    path: Path
+    sha256: str
+    size: int
+    aliases: list[str]
+    content: DocumentContent | None = None  # freshly read
+    previous_doc_id: int | None = None  # carried over from the previous generation
+
+
+def ingest_paths(
+    paths: list[Path],
+    index_dir: Path,
+    settings: Settings | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> IngestReport:
+    settings = settings or get_settings()
+    index_dir = Path(index_dir)
+    started = time.monotonic()
+    report = IngestReport()
+    with ingest_lock(index_dir):
+        previous = _open_previous(index_dir)
+        try:
+            sources = _discover(paths, report, settings.ingest.max_file_mb)
+            plan, to_read = _plan(sources, previous, paths, report)
+            if to_read:
+                _read_all(to_read, plan, previous, report, settings, progress)
+            if report.changed or previous is None:
+                report.generation = _write_generation(index_dir, plan, previous, settings, progress)
+            _count(report, plan, previous)
+        finally:
+            if previous is not None:
+                previous.close()
+        report.seconds = time.monotonic() - started
+        write_last_run(
+            index_dir,
+            {"finished": now_iso(), "summary": report.summary(), "failed": report.failed},
+        )
+    return report
+
+
+def _open_previous(index_dir: Path) -> sqlite3.Connection | None:
+    try:
+        return open_readonly(current_generation(index_dir))
+    except IndexMissing:
+        return None
+
+
+def _discover(paths: list[Path], report: IngestReport, max_file_mb: float) -> list[_Source]:
+    """Every supported file under the given paths; the rest is reported, not skipped silently."""
+    found: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and not _hidden(p, path))
+        elif path.is_file():
+            found.append(path)
+        else:
+            report.failed.append((str(path), "no such file or folder"))
+    sources = []
+    for path in sorted({p.resolve() for p in found}):
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            report.failed.append((path.name, f"unsupported file type '{path.suffix or 'none'}'"))
+            continue
+        size = path.stat().st_size
+        if size > max_file_mb * 1024 * 1024:
+            report.failed.append((path.name, f"{size / 1e6:.0f} MB is over the {max_file_mb:.0f} MB limit"))
+            continue
+        sources.append(_Source(path, _sha256(path), size))
+    return sources
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _plan(sources, previous, roots, report) -> tuple[list[_StoredDocument], list[_StoredDocument]]:
+    """Decide, file by file, what the new generation holds and what must be read."""
+    old_rows = previous.execute("SELECT * FROM documents").fetchall() if previous else []
+    old_by_path = {row["path"]: row for row in old_rows}
+    old_by_sha = {row["sha256"]: row for row in old_rows}
+    resolved_roots = [Path(r).resolve() for r in roots]
+
+    plan: dict[str, _StoredDocument] = {}  # by sha256
+    to_read = []
+    for source in sources:
+        if source.sha256 in plan:
+            original = plan[source.sha256]
+            original.aliases.append(str(source.path))
+            report.duplicates.append((source.path.name, original.path.name))
+            continue
+        stored = _StoredDocument(source.path, source.sha256, source.size, aliases=[])
+        old = old_by_sha.get(source.sha256)
+        if old is not None:
+            stored.previous_doc_id = old["doc_id"]
+            if old["path"] == str(source.path):
+                report.unchanged.append(source.path.name)
+            elif old["path"] in {str(s.path) for s in sources}:
+                report.added.append(source.path.name)  # a copy of a file that is still there
+            else:
+                report.renamed.append(f"{Path(old['path']).name} -> {source.path.name}")
+        else:
+            to_read.append(stored)
+        plan[source.sha256] = stored
+
+    seen_paths = {str(s.path) for s in sources}
+    for row in old_rows:
+        path = Path(row["path"])
+        if row["sha256"] in plan or str(path) in seen_paths:
+            continue
+        under_roots = any(path == root or root in path.parents for root in resolved_roots)
+        if under_roots or not path.exists():
+            if not any(r.startswith(f"{path.name} -> ") for r in report.renamed):
+                report.removed.append(path.name)
+        else:  # indexed from elsewhere and still there: keep it
+            plan[row["sha256"]] = _StoredDocument(
+                path, row["sha256"], row["size"], json.loads(row["aliases"]), previous_doc_id=row["doc_id"]
+            )
+    return list(plan.values()), to_read
+
+
+def _read_all(to_read, plan, previous, report, settings: Settings, progress) -> None:
+    """Read new and changed files in worker processes, each under its own bounds."""
+    from pebble import ProcessPool
+    from pebble.common import ProcessExpired
+    import multiprocessing
+
+    limits = settings.ingest
+    old_by_path = (
+        {row["path"]: row for row in previous.execute("SELECT * FROM documents")} if previous else {}
+    )
+    workers = max(1, min(len(to_read), os.cpu_count() or 1, 2))
+    pages = 0
+    with ProcessPool(
+        max_workers=workers,
+        max_tasks=20,
+        initializer=limit_worker_memory,
+        initargs=(limits.max_memory_mb_per_document,),
+        context=multiprocessing.get_context("spawn"),
+    ) as pool:
+        futures = [
+            pool.schedule(
+                read_document,
+                args=(str(stored.path), limits.max_pages, limits.max_text_chars),
+                timeout=limits.max_seconds_per_document,
+            )
+            for stored in to_read
+        ]
+        for done, (stored, future) in enumerate(zip(to_read, futures), start=1):
+            name = stored.path.name
+            try:
+                stored.content = future.result()
+                pages += stored.content.pages
+                (report.updated if str(stored.path) in old_by_path else report.added).append(name)
+            except DocumentUnreadable as exc:
+                _failed(stored, str(exc), plan, old_by_path, report)
+            except FutureTimeout:
+                _failed(stored, f"took longer than {limits.max_seconds_per_document:.0f}s to read", plan, old_by_path, report)
+            except ProcessExpired as exc:
+                reason = "ran out of memory" if exc.exitcode in (-9, 1) or exc.exitcode is None else f"reader crashed (exit {exc.exitcode})"
+                _failed(stored, f"{reason} (limit {limits.max_memory_mb_per_document} MB)", plan, old_by_path, report)
+            except MemoryError:
+                _failed(stored, f"ran out of memory (limit {limits.max_memory_mb_per_document} MB)", plan, old_by_path, report)
+            except Exception as exc:  # a reader bug on one file must not stop the others
+                _failed(stored, f"could not be read ({type(exc).__name__}: {str(exc)[:120]})", plan, old_by_path, report)
+            if progress:
+                progress(Progress(done, len(to_read), name, pages, "reading"))
+    report.pages_read = pages
+
+
+def _failed(stored, reason, plan, old_by_path, report) -> None:
+    """Report the file; keep its previous version, if any, rather than lose it."""
+    report.failed.append((stored.path.name, reason))
+    old = old_by_path.get(str(stored.path))
+    if old is not None:
+        stored.previous_doc_id = old["doc_id"]
+        stored.sha256 = old["sha256"]
+        report.unchanged.append(stored.path.name)
+    else:
+        plan.remove(stored)
+
+
+def _count(report: IngestReport, plan, previous) -> None:
+    if report.generation or previous is None:
+        report.documents = len(plan)
+        report.passages = sum(len(s.content.chunks) for s in plan if s.content) + sum(
+            previous.execute("SELECT count(*) FROM chunks WHERE doc_id=?", (s.previous_doc_id,)).fetchone()[0]
+            for s in plan if s.content is None and previous is not None
+        )
+    else:
+        report.documents = previous.execute("SELECT count(*) FROM documents").fetchone()[0]
+        report.passages = previous.execute("SELECT count(*) FROM chunks").fetchone()[0]
+
+
+# --- writing the new generation ------------------------------------------------------
+
+
+def _write_generation(index_dir, plan, previous, settings: Settings, progress) -> str:
+    embedder_settings = settings.embedding
+    model_id = embedder_settings.embedding_model or "all-MiniLM-L6-v2"
+    writer = GenerationWriter(index_dir)
+    try:
+        db = writer.db
+        db.execute("INSERT INTO meta VALUES ('embedding_model', ?)", (model_id,))
+        documents = sorted(
+            (s for s in plan if s.content is not None or s.previous_doc_id is not None),
+            key=lambda s: (s.path.name.lower(), str(s.path)),
+        )
+        chunk_id = 0
+        embed_texts: dict[str, str] = {}
+        for doc_id, stored in enumerate(documents, start=1):
+            meta, chunks, commitments, decisions = _document_rows(stored, previous)
+            db.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, stored.path.name, str(stored.path), meta["title"], meta["kind"], meta["date"],
+                 stored.sha256, meta["pages"], stored.size, meta["source_format"], json.dumps(stored.aliases)),
+            )
+            for chunk in chunks:
+                chunk_id += 1
+                embedding_text = f"{meta['title']}\n{chunk.section}\n{chunk.text}"
+                embed_hash = hashlib.sha1(f"{model_id}\n{embedding_text}".encode()).hexdigest()
+                embed_texts.setdefault(embed_hash, embedding_text)
+                db.execute(
+                    "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
+                    (chunk_id, doc_id, chunk.ordinal, chunk.text, chunk.page_start, chunk.page_end,
+                     chunk.section, embed_hash),
+                )
+                db.execute(
+                    "INSERT INTO chunks_fts(rowid, text, section, title) VALUES (?,?,?,?)",
+                    (chunk_id, chunk.text, chunk.section, meta["title"]),
+                )
+            _insert_records(db, doc_id, commitments, decisions)
+        _store_embeddings(db, previous, embed_texts, settings, progress)
+        ids, vectors = _all_vectors(db)
+        dimension = vectors.shape[1] if len(vectors) else _model_dimension(settings)
+        writer.write_vectors(ids, vectors, dimension)
+        return writer.commit().name
+    except sqlite3.Error as exc:
+        writer.abandon()
+        raise IndexWriteFailed(
+            f"Could not write the new index in {index_dir} ({exc}); the previous index is unchanged."
+        ) from exc
+    except BaseException:
+        writer.abandon()
+        raise
+
+
+def _document_rows(stored: _StoredDocument, previous):
+    """Metadata, passages and records of one document, fresh or from the last generation."""
+    if stored.content is not None:
+        c = stored.content
+        meta = {"title": c.title, "kind": c.kind, "date": c.date, "pages": c.pages,
+                "source_format": c.source_format}
+        return meta, c.chunks, c.commitments, c.decisions
+    doc_id = stored.previous_doc_id
+    row = previous.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+    meta = {k: row[k] for k in ("title", "kind", "date", "pages", "source_format")}
+    chunks = [
+        Chunk(r["text"], r["page_start"], r["page_end"], r["section"], r["ordinal"])
+        for r in previous.execute("SELECT * FROM chunks WHERE doc_id=? ORDER BY chunk_id", (doc_id,))
+    ]
+    commitments = [
+        Commitment(r["strategy"], r["priority"], r["priority_title"], r["year"], json.loads(r["themes"]),
+                   r["text"], r["page"], r["year_label"])
+        for r in previous.execute("SELECT * FROM commitments WHERE doc_id=? ORDER BY commitment_id", (doc_id,))
+    ]
+    decisions = [
+        Decision(r["body"], r["date"], r["item"], r["item_title"], r["text"], r["page"],
+                 json.loads(r["votes"]) if r["votes"] else None, r["presenter"], r["outcome"])
+        for r in previous.execute("SELECT * FROM decisions WHERE doc_id=? ORDER BY decision_id", (doc_id,))
+    ]
+    return meta, chunks, commitments, decisions
+
+
+def _insert_records(db, doc_id: int, commitments: list[Commitment], decisions: list[Decision]) -> None:
+    db.executemany(
+        "INSERT INTO commitments(doc_id, strategy, priority, priority_title, year, year_label, themes, text, page)"
+        " VALUES (?,?,?,?,?,?,?,?,?)",
+        [(doc_id, c.strategy, c.priority, c.priority_title, c.year, c.year_label, json.dumps(c.themes),
+          c.text, c.page) for c in commitments],
+    )
+    db.executemany(
+        "INSERT INTO decisions(doc_id, body, date, item, item_title, text, votes, presenter, outcome, page)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [(doc_id, d.body, d.date, d.item, d.item_title, d.text, json.dumps(d.votes) if d.votes else None,
+          d.presenter, d.outcome, d.page) for d in decisions],
+    )
+
+
+def _store_embeddings(db, previous, embed_texts: dict[str, str], settings: Settings, progress) -> None:
+    """Reuse the vectors the last generation already has; embed only new passage texts."""
+    missing = []
+    for embed_hash, text in embed_texts.items():
+        row = (
+            previous.execute("SELECT vector FROM embeddings WHERE embed_hash=?", (embed_hash,)).fetchone()
+            if previous else None
+        )
+        if row is not None:
+            db.execute("INSERT INTO embeddings VALUES (?,?)", (embed_hash, row[0]))
+        else:
+            missing.append((embed_hash, text))
+    if not missing:
+        return
+    embedder = get_embedder(settings.embedding.embedding_model, settings.embedding.embedding_batch_size)
+    batch = 256
+    for start in range(0, len(missing), batch):
+        part = missing[start:start + batch]
+        vectors = embedder.embed([text for _, text in part])
+        db.executemany(
+            "INSERT INTO embeddings VALUES (?,?)",
+            [(h, v.astype(np.float32).tobytes()) for (h, _), v in zip(part, vectors)],
+        )
+        if progress:
+            progress(Progress(min(start + batch, len(missing)), len(missing), "passages", 0, "embedding"))
+
+
+def _all_vectors(db) -> tuple[np.ndarray, np.ndarray]:
+    rows = db.execute(
+        "SELECT c.chunk_id, e.vector FROM chunks c JOIN embeddings e USING (embed_hash) ORDER BY c.chunk_id"
+    ).fetchall()
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    vectors = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+    return ids, vectors
+
+
+def _model_dimension(settings: Settings) -> int:
+    return get_embedder(settings.embedding.embedding_model, settings.embedding.embedding_batch_size).dimension

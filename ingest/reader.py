@@ -1,0 +1,62 @@
+"""Read one file into everything the index stores about it.
+
+This is the unit of work an ingest worker process runs, under a time and memory bound,
+so that one hostile file can fail on its own without taking the ingest down.
+"""
+
+from __future__ import annotations
+
+import resource
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from errors import DocumentUnreadable
+from ingest.chunk import chunk_blocks
+from ingest.clean import clean_document
+from ingest.commitments import extract_commitments
+from ingest.decisions import extract_decisions
+from ingest.describe import describe
+from ingest.loaders import load
+from ingest.models import Chunk, Commitment, Decision
+from ingest.structure import document_blocks
+
+
+@dataclass
+class DocumentContent:
+    title: str
+    kind: str
+    date: str
+    pages: int
+    source_format: str
+    chunks: list[Chunk]
+    commitments: list[Commitment] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+
+
+def read_document(path: str, max_pages: int, max_text_chars: int) -> DocumentContent:
+    document = describe(clean_document(load(Path(path), max_pages=max_pages)))
+    text_size = sum(len(line.text) for page in document.pages for line in page.lines)
+    if text_size > max_text_chars:
+        raise DocumentUnreadable(
+            f"{text_size:,} characters of text (limit {max_text_chars:,}): refused as too large"
+        )
+    blocks = document_blocks(document)
+    chunks = chunk_blocks(blocks)
+    if not chunks:
+        raise DocumentUnreadable("no readable text found")
+    return DocumentContent(
+        title=document.title,
+        kind=document.kind,
+        date=document.date,
+        pages=len(document.pages),
+        source_format=document.source_format,
+        chunks=chunks,
+        commitments=extract_commitments(document, blocks),
+        decisions=extract_decisions(document, blocks),
+    )
+
+
+def limit_worker_memory(max_memory_mb: int) -> None:
+    """Worker initializer: cap the address space so a decompression bomb fails fast."""
+    limit = max_memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

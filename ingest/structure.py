@@ -1,0 +1,163 @@
+"""Find the structure in cleaned pages: headings, paragraphs, list items and table rows.
+
+Every block carries the path of headings above it, so a passage can be cited as
+"4. 2024-25 Schools' Budget" and a table cell still names its row and column.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.models import Block, Line, Page, ParsedDocument, Table
+
+BULLET = re.compile(r"^[•●▪■◦‣∙·]\s*|^[-–*]\s+|^o\s+(?=[A-Z])")
+NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-Z][^.]{1,80}\.?)$")
+NUMBERED_PARAGRAPH = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+|\d{1,2}\.|\(?[a-z]{1,3}\)|\(\d+\))\s+\S")
+SENTENCE_END = re.compile(r"[.!?:;]['\")]?$")
+PLAIN_HEADING_MAX_WORDS = 8
+CELL_BLOCK_MIN_CHARS = 400  # longer table rows become one block per cell
+
+
+def document_blocks(document: ParsedDocument) -> list[Block]:
+    """All blocks of a document, in reading order, with their section paths."""
+    builder = _BlockBuilder(_typical_line_length(document.pages))
+    for page in document.pages:
+        for item in _reading_order(page):
+            if isinstance(item, Table):
+                builder.add_table(item)
+            else:
+                builder.add_line(item, page.number)
+    return builder.finish()
+
+
+def _reading_order(page: Page) -> list[Line | Table]:
+    """Lines and tables interleaved as they stand on the page."""
+    if not page.tables:
+        return [line for line in page.lines if line.text]
+    placeholders = [i for i, line in enumerate(page.lines) if line.top == -1]
+    if placeholders:  # formats that mark a table's place with an empty line
+        tables = iter(page.tables)
+        return [next(tables, None) if line.top == -1 else line for line in page.lines if line.text or line.top == -1]
+    items: list[Line | Table] = [*page.lines, *page.tables]
+    return sorted(items, key=lambda item: item.top)
+
+
+def _typical_line_length(pages: list[Page]) -> int:
+    lengths = sorted(len(line.text) for page in pages for line in page.lines if line.text)
+    return lengths[int(len(lengths) * 0.9)] if lengths else 80
+
+
+class _BlockBuilder:
+    def __init__(self, typical_length: int) -> None:
+        self.typical_length = typical_length
+        self.blocks: list[Block] = []
+        self.headings: list[tuple[int, str]] = []
+        self.open: Block | None = None  # the paragraph or item still taking lines
+        self.last_line: Line | None = None
+
+    # -- headings ------------------------------------------------------------------------
+
+    def _section(self) -> list[str]:
+        return [text for _, text in self.headings]
+
+    def _push_heading(self, level: int, text: str, page: int) -> None:
+        self._close()
+        self.headings = [(lvl, t) for lvl, t in self.headings if lvl < level]
+        self.headings.append((level, text.rstrip(".:")))
+        self.blocks.append(Block("heading", text, page, self._section(), level))
+
+    def _heading_level(self, line: Line) -> int:
+        text = line.text
+        if line.heading_level:
+            return line.heading_level
+        if len(text) > 120 or text.endswith(","):
+            return 0
+        numbered = NUMBERED_HEADING.match(text)
+        if numbered and len(text) <= 90:
+            return numbered.group(1).count(".") + 1
+        if line.bold and not BULLET.match(text):
+            return 1 if line.size >= 13 else 2
+        return self._plain_heading_level(text)
+
+    def _plain_heading_level(self, text: str) -> int:
+        """A short title-like line between finished sentences reads as a heading."""
+        previous = self.last_line.text if self.last_line else ""
+        if (
+            text[:1].isupper()
+            and len(text.split()) <= PLAIN_HEADING_MAX_WORDS
+            and not SENTENCE_END.search(text)
+            and not BULLET.match(text)
+            and (not previous or SENTENCE_END.search(previous) or self.open is None)
+            and not re.search(r"\d{3,}|@|\bTel\b", text)
+        ):
+            return 3
+        return 0
+
+    # -- text ----------------------------------------------------------------------------
+
+    def add_line(self, line: Line, page: int) -> None:
+        text = line.text
+        level = self._heading_level(line)
+        if level:
+            self._push_heading(level, text, page)
+        elif line.bullet or BULLET.match(text):
+            self._start("item", BULLET.sub("", text), page)
+        elif NUMBERED_PARAGRAPH.match(text) or self._starts_paragraph(text):
+            self._start("paragraph", text, page)
+        else:
+            self.open.text = f"{self.open.text} {text}"
+        self.last_line = line
+
+    def _starts_paragraph(self, text: str) -> bool:
+        if self.open is None:
+            return True
+        previous = self.last_line.text if self.last_line else ""
+        short = len(previous) < 0.8 * self.typical_length
+        return bool(short and SENTENCE_END.search(previous) and text[:1].isupper()) or bool(
+            re.match(r"^(Recommendation|RESOLVED|Resolved|Approved|Decision|Action)\b", text)
+        )
+
+    def _start(self, kind: str, text: str, page: int) -> None:
+        self._close()
+        self.open = Block(kind, text, page, self._section())
+
+    def _close(self) -> None:
+        if self.open is not None and self.open.text.strip():
+            self.blocks.append(self.open)
+        self.open = None
+
+    # -- tables --------------------------------------------------------------------------
+
+    def add_table(self, table: Table) -> None:
+        self._close()
+        section = self._section() + ([table.caption] if table.caption else [])
+        for row in table.rows:
+            for text in table_row_texts(table, row):
+                self.blocks.append(Block("table_row", text, table.page, section))
+        self.last_line = None
+
+    def finish(self) -> list[Block]:
+        self._close()
+        return self.blocks
+
+
+def table_row_texts(table: Table, row: list[str]) -> list[str]:
+    """A row as text that names its columns (and its row, when cells are split apart).
+
+    Short rows become one line "Header: cell; Header: cell". Long rows (a strategy's year
+    columns full of bullets) become one text per cell, each prefixed with the row label
+    and column header so the cell can be read on its own.
+    """
+    header = table.header if len(table.header) == len(row) else []
+    pairs = [(header[i] if header else "", cell) for i, cell in enumerate(row) if cell]
+    caption = f"{table.caption}\n" if table.caption else ""
+    if sum(len(cell) for _, cell in pairs) < CELL_BLOCK_MIN_CHARS:
+        return [caption + "; ".join(f"{h}: {c}" if h else c for h, c in pairs)]
+    label = row[0] if row[0] and len(row[0]) <= 120 else ""
+    texts = []
+    for index, (head, cell) in enumerate(pairs):
+        if label and index == 0 and cell == label:
+            continue
+        prefix = " | ".join(p for p in (label, head) if p)
+        texts.append(caption + (f"{prefix}:\n{cell}" if prefix else cell))
+    return texts

@@ -1,0 +1,144 @@
+"""All configuration in one place, read from the environment (or a `.env` file).
+
+Each group is its own settings class so a component only sees what it needs; every
+field has a default and a description, and unknown `SENDBOT_*` keys are rejected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _config(prefix: str) -> SettingsConfigDict:
+    return SettingsConfigDict(
+        env_prefix=prefix, env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+
+class PathSettings(BaseSettings):
+    """Where the product keeps its documents, index and working data."""
+
+    model_config = _config("SENDBOT_")
+
+    index_dir: Path = Field(
+        default=ROOT / "var" / "index",
+        description="Index folder (FAISS + SQLite generations). Changes only on ingest.",
+    )
+    data_dir: Path = Field(
+        default=ROOT / "var" / "data",
+        description="Feedback, Slack thread memory and logs: never swapped by an ingest.",
+    )
+    documents_dir: Path = Field(
+        default=ROOT / "documents",
+        description="The documents folder that `ingest` (and Slack uploads) use by default.",
+    )
+
+
+class IngestSettings(BaseSettings):
+    """Limits that keep one hostile or broken file from hurting the whole ingest."""
+
+    model_config = _config("SENDBOT_")
+
+    max_file_mb: float = Field(default=100.0, description="Larger files are refused.")
+    max_pages: int = Field(default=2000, description="PDFs with more pages are refused.")
+    max_seconds_per_document: float = Field(
+        default=120.0, description="A document taking longer to read is abandoned."
+    )
+    max_memory_mb_per_document: int = Field(
+        default=1500, description="Address-space cap for the worker reading one document."
+    )
+    max_text_chars: int = Field(
+        default=5_000_000, description="Extracted text beyond this is refused as a bomb."
+    )
+
+
+class EmbeddingSettings(BaseSettings):
+    """Which sentence-transformers model embeds passages and questions."""
+
+    model_config = _config("SENDBOT_")
+
+    embedding_model: str = Field(
+        default="",
+        description="Model name or local path; empty means the bundled all-MiniLM-L6-v2.",
+    )
+    embedding_batch_size: int = Field(default=32, description="Passages per encode call.")
+
+
+class AnswerSettings(BaseSettings):
+    """Optional OpenAI-compatible chat endpoint; without it answers are extractive."""
+
+    model_config = _config("SENDBOT_LLM_")
+
+    base_url: str = Field(default="", description="e.g. http://127.0.0.1:8080/v1")
+    model: str = Field(default="", description="Model name the endpoint expects.")
+    api_key: SecretStr = Field(default=SecretStr(""), description="Bearer key, if any.")
+    timeout_seconds: float = Field(default=60.0, description="Per request.")
+
+
+class SlackSettings(BaseSettings):
+    """Slack credentials and policy. Tokens are secrets and never logged."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    bot_token: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("SLACK_BOT_TOKEN")
+    )
+    app_token: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("SLACK_APP_TOKEN")
+    )
+    signing_secret: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("SLACK_SIGNING_SECRET")
+    )
+    api_url: str = Field(
+        default="https://slack.com/api/",
+        validation_alias=AliasChoices("SENDBOT_SLACK_API_URL"),
+        description="Web API base URL; point it at a local server for testing.",
+    )
+    admins: list[str] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices("SENDBOT_ADMINS"),
+        description="Slack user IDs allowed to ingest and upload (comma-separated).",
+    )
+    admin_usergroup: str = Field(
+        default="", validation_alias=AliasChoices("SENDBOT_ADMIN_USERGROUP")
+    )
+    allowed_channels: list[str] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices("SENDBOT_ALLOWED_CHANNELS"),
+        description="If set, the bot only answers in these channel IDs (and DMs).",
+    )
+    document_base_url: str = Field(
+        default="",
+        validation_alias=AliasChoices("SENDBOT_DOCUMENT_BASE_URL"),
+        description="Links in the sources block are this URL + the file name.",
+    )
+    max_upload_mb: float = Field(
+        default=50.0, validation_alias=AliasChoices("SENDBOT_MAX_UPLOAD_MB")
+    )
+
+    @field_validator("admins", "allowed_channels", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
+class Settings:
+    """The grouped settings, each read from the environment when first asked for."""
+
+    def __init__(self) -> None:
+        self.paths = PathSettings()
+        self.ingest = IngestSettings()
+        self.embedding = EmbeddingSettings()
+        self.answer = AnswerSettings()
+        self.slack = SlackSettings()
+
+
+def get_settings() -> Settings:
+    return Settings()

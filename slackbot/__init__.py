@@ -1,0 +1,1 @@
+"""The Slack face of the SEND assistant (and the terminal chat that shares its handlers)."""

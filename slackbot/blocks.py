@@ -1,0 +1,208 @@
+"""Replies drawn as Slack Block Kit messages: answer with [n] markers, its sources, buttons.
+
+Every function returns the keyword arguments of chat.postMessage / chat.update
+(`text` for notifications and screen readers, `blocks` for the layout).
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from answer.models import Answer, Citation
+from ingest.models import Commitment, Decision, Hit
+from slackbot import requests
+from slackbot.mrkdwn import escape, link
+from slackbot.replies import AnswerReply, NoticeReply, RecordsReply, Reply, SourcesReply
+
+ACTION_HELPFUL = "feedback_helpful"
+ACTION_NOT_HELPFUL = "feedback_not_helpful"
+ACTION_MORE_SOURCES = "more_sources"
+ACTION_MORE_RECORDS = "more_records"
+
+SECTION_LIMIT = 3000  # characters of one section block's text
+MAX_SOURCES = 10
+CLOSEST_PASSAGES = 3
+SNIPPET_CHARS = 300
+SEARCHING = "Searching…"
+INGESTING = "Ingesting the documents folder…"
+APOLOGY = "Sorry, something went wrong while answering that. Please try again in a moment."
+CHANNEL_NOT_ALLOWED = "I only answer in some channels here. Send me a direct message instead."
+
+
+def render(reply: Reply, document_base_url: str = "", asked_by: str = "") -> dict:
+    """`asked_by` (a user id) repeats the question, for slash commands whose words Slack hides."""
+    if isinstance(reply, AnswerReply):
+        return _answer(reply, document_base_url, asked_by)
+    if isinstance(reply, RecordsReply):
+        return _records(reply, document_base_url)
+    if isinstance(reply, SourcesReply):
+        return _more_sources(reply, document_base_url)
+    return _notice(reply)
+
+
+def progress(text: str) -> dict:
+    """The placeholder that stands in for a reply until it is ready."""
+    return {"text": text, "blocks": [_context(f":hourglass_flowing_sand: {escape(text)}")]}
+
+
+def apology() -> dict:
+    return _notice(NoticeReply(APOLOGY, warning=True))
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _context(text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def _sections(text: str) -> list[dict]:
+    """Long text split over several sections, at line breaks where possible."""
+    blocks = []
+    while text:
+        cut = len(text) if len(text) <= SECTION_LIMIT else text.rfind("\n", 0, SECTION_LIMIT)
+        if cut <= 0:
+            cut = SECTION_LIMIT
+        blocks.append(_section(text[:cut]))
+        text = text[cut:].lstrip("\n")
+    return blocks
+
+
+def _button(label: str, action_id: str, value: str, style: str = "") -> dict:
+    button = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label, "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def document_link(base_url: str, doc: str, page: int, label: str) -> str:
+    """A link to the page of the document where a base URL is configured, else the label."""
+    if not base_url or not doc:
+        return escape(label)
+    return link(f"{base_url.rstrip('/')}/{quote(doc)}#page={page}", label)
+
+
+def _snippet(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…"
+
+
+def _citation_line(citation: Citation, base_url: str) -> str:
+    where = document_link(base_url, citation.doc, citation.page, citation.title or citation.doc)
+    line = f"*[{citation.n}]* {where}, p.{citation.page}"
+    if citation.section:
+        line += f" · {escape(citation.section)}"
+    if citation.quote:
+        line += f"\n> {escape(_snippet(citation.quote))}"
+    return line
+
+
+def _hit_line(hit: Hit, base_url: str) -> str:
+    where = document_link(base_url, hit.doc, hit.page, hit.title or hit.doc)
+    pages = f"p.{hit.page}" if hit.page == hit.page_end else f"pp.{hit.page}-{hit.page_end}"
+    line = f"{where}, {pages}" + (f" · {escape(hit.section)}" if hit.section else "")
+    return line + f"\n> {escape(_snippet(hit.text))}"
+
+
+def _answer(reply: AnswerReply, base_url: str, asked_by: str) -> dict:
+    answer: Answer = reply.answer
+    blocks = []
+    if asked_by:
+        blocks.append(_context(f"<@{asked_by}> asked: {escape(answer.question)}"))
+    blocks += _sections(escape(answer.text))
+    if answer.citations:
+        blocks.append({"type": "divider"})
+        blocks.append(_context("*Sources*"))
+        blocks += [_section(_citation_line(c, base_url)) for c in answer.citations[:MAX_SOURCES]]
+        if len(answer.citations) > MAX_SOURCES:
+            blocks.append(_context(f"and {len(answer.citations) - MAX_SOURCES} more sources"))
+    elif answer.hits:
+        blocks.append({"type": "divider"})
+        blocks.append(_context("*Closest passages*"))
+        blocks += [_section(_hit_line(hit, base_url)) for hit in answer.hits[:CLOSEST_PASSAGES]]
+    turn = str(reply.turn_id)
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [
+                _button(":thumbsup: Helpful", ACTION_HELPFUL, turn),
+                _button(":thumbsdown: Not helpful", ACTION_NOT_HELPFUL, turn),
+                _button("More sources", ACTION_MORE_SOURCES, turn),
+            ],
+        }
+    )
+    return {"text": answer.text, "blocks": blocks}
+
+
+def _commitment(record: Commitment, base_url: str) -> str:
+    heading = f"Priority {record.priority}" if record.priority is not None else "Commitment"
+    if record.priority_title:
+        heading += f": {record.priority_title}"
+    year = record.year_label or record.year
+    where = document_link(base_url, record.doc, record.page, record.strategy or record.doc)
+    return (
+        f"*{escape(heading)}*" + (f" · {escape(year)}" if year else "") + "\n"
+        f"{escape(record.text)}\n_{where}, p.{record.page}_"
+    )
+
+
+def _decision(record: Decision, base_url: str) -> str:
+    heading = f"{record.body}, {record.date}" if record.date else record.body
+    item = f"Item {record.item}: {record.item_title}" if record.item else record.item_title
+    lines = [f"*{escape(heading)}*" + (f" · {escape(item)}" if item else ""), escape(record.text)]
+    outcome = record.outcome.capitalize() if record.outcome else ""
+    if record.votes:
+        votes = ", ".join(f"{count} {name}" for name, count in record.votes.items())
+        outcome = f"{outcome} ({votes})" if outcome else votes
+    if outcome:
+        lines.append(f"Outcome: {escape(outcome)}")
+    where = document_link(base_url, record.doc, record.page, record.doc)
+    lines.append(f"_{where}, p.{record.page}_")
+    return "\n".join(lines)
+
+
+def more_records_value(reply: RecordsReply) -> str:
+    """What the "More" button carries: enough to ask for the next page again."""
+    return json.dumps({"text": f"{reply.kind} {reply.request_text}"[:1500], "page": reply.page + 1})
+
+
+def _records(reply: RecordsReply, base_url: str) -> dict:
+    noun = "commitments" if reply.kind == requests.COMMITMENTS else "decisions"
+    if not reply.total:
+        summary = f"No {noun} match {escape(reply.filters)}."
+        return {"text": summary, "blocks": [_section(summary)]}
+    last = reply.first_number + len(reply.records) - 1
+    summary = (
+        f"*{reply.total} {noun}* match {escape(reply.filters)}"
+        f" (showing {reply.first_number}–{last})"
+    )
+    draw = _commitment if reply.kind == requests.COMMITMENTS else _decision
+    blocks = [_section(summary)]
+    for record in reply.records:
+        blocks += _sections(draw(record, base_url))
+    if reply.has_more:
+        button = _button("More", ACTION_MORE_RECORDS, more_records_value(reply))
+        blocks.append({"type": "actions", "elements": [button]})
+    return {"text": summary.replace("*", ""), "blocks": blocks}
+
+
+def _more_sources(reply: SourcesReply, base_url: str) -> dict:
+    heading = f"More sources for “{escape(reply.question)}”"
+    if not reply.hits:
+        text = "I found no further passages for that question."
+        return {"text": text, "blocks": [_section(text)]}
+    blocks = [_context(heading)] + [_section(_hit_line(hit, base_url)) for hit in reply.hits]
+    return {"text": heading, "blocks": blocks}
+
+
+def _notice(reply: NoticeReply) -> dict:
+    title = (":warning: " if reply.warning else "") + f"*{escape(reply.title)}*"
+    body = "\n".join(escape(line) for line in reply.lines)
+    return {"text": reply.title, "blocks": _sections(title + ("\n" + body if body else ""))}

@@ -1,0 +1,193 @@
+"""The bot's handlers, free of any transport: (who, what, which thread) -> a Reply.
+
+Slack listeners and the terminal chat both call these and only differ in how they
+draw the Reply, so what a council officer gets in Slack is exactly what a developer
+sees in `python bot.py chat`. Errors written for users (errors.SendBotError) become a
+notice here; anything else is the transport's to apologise for.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from errors import NotAllowed, SendBotError
+from settings import Settings
+from slackbot import requests
+from slackbot.feedback import record_feedback
+from slackbot.filters import parse_commitment_filters, parse_decision_filters
+from slackbot.library import Library
+from slackbot.replies import AnswerReply, NoticeReply, RecordsReply, Reply, SourcesReply
+from slackbot.requests import Request
+from slackbot.threads import ThreadMemory
+from slackbot.uploads import IncomingFile, check_name, receive
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 5
+MORE_SOURCES = 5
+HELP_TITLE = "How to use sendbot"
+HELP_LINES = [
+    "Ask about the council's SEND documents: mention me in a channel, send me a DM, or use"
+    " `/sendbot ask <question>`. Ask follow-ups in the same thread.",
+    "`commitments SEND priority 2 year 2023-24`: a strategy's commitments (strategy, priority,"
+    " year in any spelling; other words search).",
+    "`decisions Schools Forum de-delegation`: meeting decisions (body, date or year; other"
+    " words search).",
+    "`status`: what is indexed. `help`: this message.",
+    "Admins: `ingest` re-reads the documents folder; send me a PDF or Word file in a DM to add it.",
+]
+NOT_ADMIN = (
+    "Sorry, only sendbot admins can add documents or run an ingest. Nothing has been changed."
+)
+FEEDBACK_THANKS = {"helpful": "Thanks, glad it helped.", "not_helpful": "Thanks, noted."}
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who is asking; the transport decides whether they are an admin."""
+
+    user: str
+    is_admin: bool = False
+
+
+class Conversation:
+    def __init__(
+        self,
+        library: Library,
+        data_dir: Path,
+        documents_dir: Path,
+        max_upload_bytes: int,
+    ) -> None:
+        self.library = library
+        self.data_dir = Path(data_dir)
+        self.memory = ThreadMemory(self.data_dir)
+        self.documents_dir = Path(documents_dir)
+        self.max_upload_bytes = max_upload_bytes
+
+    def handle(
+        self,
+        requester: Requester,
+        request: Request,
+        thread: str,
+        progress: Callable[[str], None] | None = None,
+    ) -> Reply:
+        """Answer one request; `thread` names the conversation whose earlier turns count."""
+        try:
+            if request.verb == requests.ASK:
+                return self._ask(requester, request.text, thread)
+            if request.verb == requests.COMMITMENTS:
+                return self._commitments(request)
+            if request.verb == requests.DECISIONS:
+                return self._decisions(request)
+            if request.verb == requests.STATUS:
+                return NoticeReply("Index status", self.library.status_lines())
+            if request.verb == requests.INGEST:
+                return self._ingest(requester, progress)
+            return NoticeReply(HELP_TITLE, HELP_LINES)
+        except SendBotError as exc:
+            return _problem(exc)
+
+    def _ask(self, requester: Requester, question: str, thread: str) -> AnswerReply:
+        answer = self.library.answer(question, self.memory.history(thread))
+        turn_id = self.memory.remember(thread, requester.user, answer)
+        return AnswerReply(answer, turn_id)
+
+    def _commitments(self, request: Request) -> RecordsReply:
+        filters = parse_commitment_filters(request.text, self.library.strategy_names())
+        records = self.library.commitments(filters)
+        return _page(requests.COMMITMENTS, filters.describe(), records, request)
+
+    def _decisions(self, request: Request) -> RecordsReply:
+        filters = parse_decision_filters(request.text, self.library.body_names())
+        records = self.library.decisions(filters)
+        return _page(requests.DECISIONS, filters.describe(), records, request)
+
+    def _ingest(self, requester: Requester, progress: Callable[[str], None] | None) -> Reply:
+        if not requester.is_admin:
+            raise NotAllowed(NOT_ADMIN)
+        report = self.library.ingest([self.documents_dir], progress)
+        return NoticeReply("Ingest finished", report.summary_lines(), warning=bool(report.failed))
+
+    def more_sources(self, turn_id: int) -> Reply:
+        """Passages close to an earlier question that its answer did not cite."""
+        turn = self.memory.get(turn_id)
+        if turn is None:
+            return NoticeReply("I no longer have that answer; please ask again.", warning=True)
+        try:
+            cited = {(source["doc"], source["page"]) for source in turn.sources}
+            hits = self.library.search(turn.resolved_question, k=MORE_SOURCES + len(cited))
+        except SendBotError as exc:
+            return _problem(exc)
+        fresh = [hit for hit in hits if (hit.doc, hit.page) not in cited]
+        return SourcesReply(turn.question, fresh[:MORE_SOURCES])
+
+    def record_feedback(self, turn_id: int, user: str, verdict: str) -> Reply:
+        turn = self.memory.get(turn_id)
+        if turn is None:
+            return NoticeReply("I no longer have that answer, so I couldn't record that.")
+        record_feedback(self.data_dir, turn, user, verdict)
+        return NoticeReply(FEEDBACK_THANKS[verdict])
+
+    def add_upload(
+        self,
+        requester: Requester,
+        upload: IncomingFile,
+        progress: Callable[[str], None] | None = None,
+    ) -> Reply:
+        """An admin's document: checked, saved into the documents folder and ingested.
+
+        A new file that cannot be read is removed again, so later ingests don't keep
+        reporting it; a replaced one stays, as the index keeps its earlier version.
+        """
+        try:
+            if not requester.is_admin:
+                raise NotAllowed(NOT_ADMIN)
+            replacing = (self.documents_dir / check_name(upload.name)).exists()
+            path = receive(upload, self.documents_dir, self.max_upload_bytes)
+            log.info("saved upload from %s as %s", requester.user, path.name)
+            report = self.library.ingest([path], progress)
+        except SendBotError as exc:
+            return _problem(exc)
+        failure = dict(report.failed).get(path.name)
+        if failure is None:
+            return NoticeReply(f"Added {path.name}", report.summary_lines())
+        if replacing:
+            return NoticeReply(
+                f"I couldn't read the new {path.name}; the index keeps the earlier version",
+                [failure],
+                warning=True,
+            )
+        path.unlink(missing_ok=True)
+        return NoticeReply(
+            f"I couldn't read {path.name}, so I removed it again", [failure], warning=True
+        )
+
+
+def _page(kind: str, filters: str, records: list, request: Request) -> RecordsReply:
+    start = (request.page - 1) * PAGE_SIZE
+    return RecordsReply(
+        kind=kind,
+        filters=filters,
+        records=records[start : start + PAGE_SIZE],
+        total=len(records),
+        page=request.page,
+        page_size=PAGE_SIZE,
+        request_text=request.text,
+    )
+
+
+def _problem(exc: SendBotError) -> NoticeReply:
+    return NoticeReply("Sorry, I couldn't do that", [str(exc)], warning=True)
+
+
+def build_conversation(settings: Settings, library: Library | None = None) -> Conversation:
+    """The conversation over the configured folders (`library` lets a caller share or wrap one)."""
+    return Conversation(
+        library or Library(settings.paths.index_dir),
+        data_dir=settings.paths.data_dir,
+        documents_dir=settings.paths.documents_dir,
+        max_upload_bytes=int(settings.slack.max_upload_mb * 1024 * 1024),
+    )

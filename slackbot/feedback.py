@@ -1,0 +1,58 @@
+"""Helpful / not helpful verdicts on answers, kept for the team to review (`bot.py feedback`).
+
+Each verdict stores its own copy of the question, answer and sources, so the record
+stays readable whatever happens to thread memory. A user who changes their mind
+replaces their earlier verdict on the same answer.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from slackbot.storage import database_path, opened
+from slackbot.threads import StoredTurn
+
+VERDICTS = ("helpful", "not_helpful")
+
+
+def record_feedback(data_dir: Path, turn: StoredTurn, user: str, verdict: str) -> None:
+    if verdict not in VERDICTS:
+        raise ValueError(f"unknown verdict {verdict!r}")
+    with opened(data_dir) as db:
+        db.execute(
+            "INSERT INTO feedback (turn_id, question, answer, sources, user, verdict, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (turn_id, user) DO UPDATE SET verdict = excluded.verdict,"
+            " created = excluded.created",
+            (
+                turn.id,
+                turn.question,
+                turn.answer,
+                json.dumps(turn.sources),
+                user,
+                verdict,
+                time.time(),
+            ),
+        )
+
+
+def list_feedback(data_dir: Path) -> list[dict]:
+    """Every verdict, oldest first: question, answer, sources, user, verdict, time (ISO, UTC)."""
+    if not database_path(data_dir).exists():
+        return []
+    with opened(data_dir) as db:
+        rows = db.execute("SELECT * FROM feedback ORDER BY created, id").fetchall()
+    return [
+        {
+            "question": row["question"],
+            "answer": row["answer"],
+            "sources": json.loads(row["sources"]),
+            "user": row["user"],
+            "verdict": row["verdict"],
+            "time": datetime.fromtimestamp(row["created"], UTC).isoformat(),
+        }
+        for row in rows
+    ]

@@ -1,0 +1,133 @@
+"""The indexed documents as the bot uses them: one searcher shared by every conversation.
+
+The searcher is opened once (loading the model takes seconds, a question ~50 ms) and
+shared; calls into it are taken one at a time, which costs nothing on a two-core
+machine and keeps the model and the index out of each other's way. An ingest runs
+outside that lock, so questions are answered from the old generation until the new one
+is switched in.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from answer.models import Answer, Turn
+from errors import IngestBusy
+from ingest.models import Commitment, Decision, Hit
+from slackbot.filters import CommitmentFilters, DecisionFilters
+
+log = logging.getLogger(__name__)
+
+WARM_UP_QUERY = "special educational needs"
+
+
+def _open_searcher(index_dir: Path):
+    from index.search import Searcher
+
+    return Searcher.open(index_dir)
+
+
+class Library:
+    def __init__(
+        self,
+        index_dir: Path,
+        open_searcher: Callable[[Path], object] = _open_searcher,
+    ) -> None:
+        self.index_dir = Path(index_dir)
+        self._open_searcher = open_searcher
+        self._searcher = None
+        self._lock = threading.RLock()
+        self._ingest_running = threading.Lock()
+
+    def _get_searcher(self):
+        """Opened on first use; `errors.IndexMissing` (a message for the user) until an ingest."""
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = self._open_searcher(self.index_dir)
+            return self._searcher
+
+    def warm(self) -> None:
+        """Load the model and the index now, so the first question is not the slow one."""
+        self.search(WARM_UP_QUERY, k=1)
+
+    def answer(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        from answer.compose import answer_question
+
+        with self._lock:
+            return answer_question(self._get_searcher(), question, history)
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        with self._lock:
+            return self._get_searcher().search(query, k=k)
+
+    def commitments(self, filters: CommitmentFilters) -> list[Commitment]:
+        from index.records import find_commitments
+
+        with self._lock:
+            return find_commitments(
+                self._get_searcher(),
+                strategy=filters.strategy,
+                priority=filters.priority,
+                year=filters.year,
+                query=filters.query,
+            )
+
+    def decisions(self, filters: DecisionFilters) -> list[Decision]:
+        from index.records import find_decisions
+
+        with self._lock:
+            return find_decisions(
+                self._get_searcher(),
+                body=filters.body,
+                date_from=filters.date_from,
+                date_to=filters.date_to,
+                query=filters.query,
+            )
+
+    def strategy_names(self) -> list[str]:
+        """The strategies the index holds commitments of, for recognising them in a request."""
+        return sorted({record.strategy for record in self.commitments(CommitmentFilters())})
+
+    def body_names(self) -> list[str]:
+        """The meeting bodies the index holds decisions of."""
+        return sorted({record.body for record in self.decisions(DecisionFilters())})
+
+    def status_lines(self) -> list[str]:
+        from index.store import index_status
+
+        return index_status(self.index_dir).as_lines()
+
+    def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None):
+        """Ingest `paths`, then move the searcher to the new generation. One at a time."""
+        from ingest.pipeline import ingest_paths
+
+        if not self._ingest_running.acquire(blocking=False):
+            raise IngestBusy("An ingest is already running; try again when it finishes.")
+        try:
+            report = ingest_paths(
+                paths, self.index_dir, progress=_progress_lines(progress) if progress else None
+            )
+        finally:
+            self._ingest_running.release()
+        with self._lock:
+            if self._searcher is None:
+                self._get_searcher()
+            else:
+                self._searcher.refresh()
+        log.info("ingest finished: %s", report.summary())
+        return report
+
+
+def _progress_lines(progress: Callable[[str], None]):
+    """The pipeline reports counters; people want a line such as "Reading 3 of 5: Minutes.pdf"."""
+
+    def report(step) -> None:
+        if step.stage == "reading":
+            progress(f"Reading {step.done} of {step.total}: {step.name}")
+        else:
+            progress(f"{step.stage.capitalize()} {step.done} of {step.total} {step.name}")
+
+    return report

@@ -1,0 +1,103 @@
+"""The bot's own SQLite database in the data folder: thread memory, feedback and seen events.
+
+It lives in `data_dir`, never in the index folder, so an ingest (which swaps index
+generations) never loses a conversation or a verdict. Each caller opens a short-lived
+connection, so worker threads never share one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+DB_NAME = "slackbot.sqlite"
+
+
+def m001_create_turns(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE turns (
+            id INTEGER PRIMARY KEY,
+            thread TEXT NOT NULL,
+            user TEXT NOT NULL,
+            question TEXT NOT NULL,
+            resolved_question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            found INTEGER NOT NULL,
+            sources TEXT NOT NULL,
+            created REAL NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX turns_by_thread ON turns (thread, id)")
+
+
+def m002_create_feedback(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            turn_id INTEGER NOT NULL,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            sources TEXT NOT NULL,
+            user TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            created REAL NOT NULL,
+            UNIQUE (turn_id, user)
+        )"""
+    )
+
+
+def m003_create_seen_events(db: sqlite3.Connection) -> None:
+    db.execute(
+        "CREATE TABLE seen_events (event_id TEXT PRIMARY KEY, seen REAL NOT NULL)"
+    )
+    db.execute("CREATE INDEX seen_events_by_time ON seen_events (seen)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_create_turns,
+    m002_create_feedback,
+    m003_create_seen_events,
+]
+
+
+def database_path(data_dir: Path) -> Path:
+    return Path(data_dir) / DB_NAME
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    if db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):
+        return
+    db.execute(
+        "BEGIN IMMEDIATE"
+    )  # one thread migrates; the others wait, then see it done
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        for migration in MIGRATIONS[version:]:
+            migration(db)
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+@contextmanager
+def opened(data_dir: Path) -> Iterator[sqlite3.Connection]:
+    """A migrated connection that commits on success and is always closed."""
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(database_path(data_dir), timeout=30, isolation_level=None)
+    try:
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        _migrate(db)
+        db.execute("BEGIN")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+    finally:
+        db.close()
