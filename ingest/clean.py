@@ -47,7 +47,7 @@ def clean_document(document: ParsedDocument) -> ParsedDocument:
 
 def _normalise_table(table: Table) -> None:
     table.caption = normalise(" ".join(table.caption.split()))
-    table.header = [normalise(c) for c in table.header]
+    table.header = [normalise(" ".join(c.split())) for c in table.header]
     table.rows = [[_normalise_cell(c) for c in row] for row in table.rows]
 
 

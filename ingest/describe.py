@@ -39,11 +39,18 @@ KINDS = [
 def describe(document: ParsedDocument) -> ParsedDocument:
     path = Path(document.path)
     first_lines = [ln.text for page in document.pages[:2] for ln in page.lines if ln.text][:40]
-    if not document.title:
-        document.title = _title_from_text(first_lines) or _title_from_name(path)
+    if not _informative(document.title):
+        from_text = _title_from_text(first_lines)
+        document.title = from_text if _informative(from_text) else _title_from_name(path)
     document.kind = document.kind or _kind(f"{path.stem} {document.title} {' '.join(first_lines[:5])}", document)
     document.date = _date_from_text(first_lines) or _date_from_name(path.name) or document.date
     return document
+
+
+def _informative(title: str) -> bool:
+    """Generic titles ("Minutes", "Agenda Template", "Kent County Council") name no document."""
+    words = title.split()
+    return len(words) >= 4 and not re.search(r"template|^by:|^from:|^to:|^item\b", title, re.I)
 
 
 def _title_from_text(lines: list[str]) -> str:

@@ -414,7 +414,7 @@ def _store_embeddings(db, previous, embed_texts: dict[str, str], settings: Setti
             missing.append((embed_hash, text))
     if not missing:
         return
-    embedder = get_embedder(settings.embedding.embedding_model, settings.embedding.embedding_batch_size)
+    embedder = get_embedder(settings.embedding)
     batch = 256
     for start in range(0, len(missing), batch):
         part = missing[start:start + batch]
@@ -439,4 +439,4 @@ def _all_vectors(db) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _model_dimension(settings: Settings) -> int:
-    return get_embedder(settings.embedding.embedding_model, settings.embedding.embedding_batch_size).dimension
+    return get_embedder(settings.embedding).dimension

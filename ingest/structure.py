@@ -142,11 +142,12 @@ class _BlockBuilder:
 
 
 def table_row_texts(table: Table, row: list[str]) -> list[str]:
-    """A row as text that names its columns (and its row, when cells are split apart).
+    """A row as text that names its columns, split into pieces a passage can hold.
 
-    Short rows become one line "Header: cell; Header: cell". Long rows (a strategy's year
-    columns full of bullets) become one text per cell, each prefixed with the row label
-    and column header so the cell can be read on its own.
+    A short row is one line "Header: cell; Header: cell". A long row (a strategy's year
+    columns full of bullets, a risk register's fields) is cut between cells, each piece
+    prefixed with the table caption and the row label, so every cell still says which
+    row and column it belongs to.
     """
     header = table.header if len(table.header) == len(row) else []
     pairs = [(header[i] if header else "", cell) for i, cell in enumerate(row) if cell]
@@ -154,10 +155,20 @@ def table_row_texts(table: Table, row: list[str]) -> list[str]:
     if sum(len(cell) for _, cell in pairs) < CELL_BLOCK_MIN_CHARS:
         return [caption + "; ".join(f"{h}: {c}" if h else c for h, c in pairs)]
     label = row[0] if row[0] and len(row[0]) <= 120 else ""
-    texts = []
+    texts: list[str] = []
+    piece: list[str] = []
     for index, (head, cell) in enumerate(pairs):
         if label and index == 0 and cell == label:
             continue
-        prefix = " | ".join(p for p in (label, head) if p)
-        texts.append(caption + (f"{prefix}:\n{cell}" if prefix else cell))
+        text = f"{head}:\n{cell}" if head else cell
+        if piece and (len(cell) >= CELL_BLOCK_MIN_CHARS or sum(map(len, piece)) + len(text) > CELL_BLOCK_MIN_CHARS):
+            texts.append(_row_piece(caption, label, piece))
+            piece = []
+        piece.append(text)
+    if piece:
+        texts.append(_row_piece(caption, label, piece))
     return texts
+
+
+def _row_piece(caption: str, label: str, cells: list[str]) -> str:
+    return caption + (f"{label} | " if label else "") + "\n".join(cells)

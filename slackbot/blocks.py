@@ -24,6 +24,7 @@ SECTION_LIMIT = 3000  # characters of one section block's text
 MAX_SOURCES = 10
 CLOSEST_PASSAGES = 3
 SNIPPET_CHARS = 300
+PROGRESS_ICON = ":hourglass_flowing_sand:"  # marks a placeholder, never a reply
 SEARCHING = "Searching…"
 INGESTING = "Ingesting the documents folder…"
 APOLOGY = "Sorry, something went wrong while answering that. Please try again in a moment."
@@ -43,7 +44,10 @@ def render(reply: Reply, document_base_url: str = "", asked_by: str = "") -> dic
 
 def progress(text: str) -> dict:
     """The placeholder that stands in for a reply until it is ready."""
-    return {"text": text, "blocks": [_context(f":hourglass_flowing_sand: {escape(text)}")]}
+    return {
+        "text": text,
+        "blocks": [_context(f":hourglass_flowing_sand: {escape(text)}")],
+    }
 
 
 def apology() -> dict:
@@ -156,7 +160,10 @@ def _commitment(record: Commitment, base_url: str) -> str:
 def _decision(record: Decision, base_url: str) -> str:
     heading = f"{record.body}, {record.date}" if record.date else record.body
     item = f"Item {record.item}: {record.item_title}" if record.item else record.item_title
-    lines = [f"*{escape(heading)}*" + (f" · {escape(item)}" if item else ""), escape(record.text)]
+    lines = [
+        f"*{escape(heading)}*" + (f" · {escape(item)}" if item else ""),
+        escape(record.text),
+    ]
     outcome = record.outcome.capitalize() if record.outcome else ""
     if record.votes:
         votes = ", ".join(f"{count} {name}" for name, count in record.votes.items())
@@ -179,10 +186,7 @@ def _records(reply: RecordsReply, base_url: str) -> dict:
         summary = f"No {noun} match {escape(reply.filters)}."
         return {"text": summary, "blocks": [_section(summary)]}
     last = reply.first_number + len(reply.records) - 1
-    summary = (
-        f"*{reply.total} {noun}* match {escape(reply.filters)}"
-        f" (showing {reply.first_number}–{last})"
-    )
+    summary = f"*{reply.total} {noun}* match {escape(reply.filters)} (showing {reply.first_number}–{last})"
     draw = _commitment if reply.kind == requests.COMMITMENTS else _decision
     blocks = [_section(summary)]
     for record in reply.records:
@@ -205,4 +209,7 @@ def _more_sources(reply: SourcesReply, base_url: str) -> dict:
 def _notice(reply: NoticeReply) -> dict:
     title = (":warning: " if reply.warning else "") + f"*{escape(reply.title)}*"
     body = "\n".join(escape(line) for line in reply.lines)
-    return {"text": reply.title, "blocks": _sections(title + ("\n" + body if body else ""))}
+    return {
+        "text": reply.title,
+        "blocks": _sections(title + ("\n" + body if body else "")),
+    }

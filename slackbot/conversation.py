@@ -30,19 +30,23 @@ PAGE_SIZE = 5
 MORE_SOURCES = 5
 HELP_TITLE = "How to use sendbot"
 HELP_LINES = [
-    "Ask about the council's SEND documents: mention me in a channel, send me a DM, or use"
-    " `/sendbot ask <question>`. Ask follow-ups in the same thread.",
-    "`commitments SEND priority 2 year 2023-24`: a strategy's commitments (strategy, priority,"
-    " year in any spelling; other words search).",
-    "`decisions Schools Forum de-delegation`: meeting decisions (body, date or year; other"
-    " words search).",
+    (
+        "Ask about the council's SEND documents: mention me in a channel, send me a DM,"
+        " or use `/sendbot ask <question>`. Ask follow-ups in the same thread."
+    ),
+    (
+        "`commitments SEND priority 2 year 2023-24`: a strategy's commitments (strategy,"
+        " priority, year in any spelling; other words search)."
+    ),
+    ("`decisions Schools Forum de-delegation`: meeting decisions (body, date or year; other words search)."),
     "`status`: what is indexed. `help`: this message.",
-    "Admins: `ingest` re-reads the documents folder; send me a PDF or Word file in a DM to add it.",
+    "Admins: `ingest` re-reads the documents folder; DM me a PDF or Word file to add it.",
 ]
-NOT_ADMIN = (
-    "Sorry, only sendbot admins can add documents or run an ingest. Nothing has been changed."
-)
-FEEDBACK_THANKS = {"helpful": "Thanks, glad it helped.", "not_helpful": "Thanks, noted."}
+NOT_ADMIN = "Sorry, only sendbot admins can add documents or run an ingest. Nothing has been changed."
+FEEDBACK_THANKS = {
+    "helpful": "Thanks, glad it helped.",
+    "not_helpful": "Thanks, noted.",
+}
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,9 @@ class Conversation:
             )
         path.unlink(missing_ok=True)
         return NoticeReply(
-            f"I couldn't read {path.name}, so I removed it again", [failure], warning=True
+            f"I couldn't read {path.name}, so I removed it again",
+            [failure],
+            warning=True,
         )
 
 

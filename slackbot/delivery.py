@@ -56,7 +56,12 @@ class ReplyMessage:
     def finish(self, content: dict) -> None:
         self.client.chat_update(channel=self.channel, ts=self.ts, **content)
 
-    def fill(self, make_reply: Callable[["ReplyMessage"], Reply], base_url: str, asked_by: str = "") -> None:
+    def fill(
+        self,
+        make_reply: Callable[[ReplyMessage], Reply],
+        base_url: str,
+        asked_by: str = "",
+    ) -> None:
         """Replace the placeholder with the reply, or with an apology if making it failed."""
         try:
             content = blocks.render(make_reply(self), base_url, asked_by)
@@ -75,7 +80,13 @@ def _placeholder(request: Request) -> str:
 
 
 def answer_in_thread(
-    services: Services, client: WebClient, *, channel: str, thread_ts: str, user: str, text: str
+    services: Services,
+    client: WebClient,
+    *,
+    channel: str,
+    thread_ts: str,
+    user: str,
+    text: str,
 ) -> None:
     """A mention or a DM: the reply goes in the message's thread, remembering the thread."""
     services.submit(_answer_in_thread, services, client, channel, thread_ts, user, text)
@@ -89,7 +100,10 @@ def _answer_in_thread(services, client, channel, thread_ts, user, text) -> None:
     message = ReplyMessage(client, channel, thread_ts, _placeholder(request))
     message.fill(
         lambda m: services.conversation.handle(
-            _requester(services, client, user), request, thread_key(channel, thread_ts), m.progress
+            _requester(services, client, user),
+            request,
+            thread_key(channel, thread_ts),
+            m.progress,
         ),
         services.slack.document_base_url,
     )
@@ -111,7 +125,11 @@ def _run_command(services, client, respond, command) -> None:
         try:
             message = ReplyMessage(client, channel, None, _placeholder(request))
         except SlackApiError as exc:  # e.g. not_in_channel: still answer, privately
-            log.info("can't post in %s (%s); answering privately", channel, exc.response.get("error"))
+            log.info(
+                "can't post in %s (%s); answering privately",
+                channel,
+                exc.response.get("error"),
+            )
         else:
             message.fill(
                 lambda m: services.conversation.handle(
@@ -157,7 +175,9 @@ def show_more_sources(services: Services, respond: Respond, *, turn_id: str) -> 
     )
 
 
-def show_more_records(services: Services, client: WebClient, respond: Respond, *, user: str, value: str) -> None:
+def show_more_records(
+    services: Services, client: WebClient, respond: Respond, *, user: str, value: str
+) -> None:
     """The listing's next page replaces the message whose "More" was clicked."""
 
     def next_page() -> Reply:
@@ -166,7 +186,11 @@ def show_more_records(services: Services, client: WebClient, respond: Respond, *
         return services.conversation.handle(_requester(services, client, user), request, "")
 
     services.submit(
-        _respond_privately, respond, next_page, services.slack.document_base_url, replace_original=True
+        _respond_privately,
+        respond,
+        next_page,
+        services.slack.document_base_url,
+        replace_original=True,
     )
 
 

@@ -67,9 +67,7 @@ _WORD = re.compile(r"[\w'’-]+")
 class CommitmentFilters:
     strategy: str | None = None
     priority: int | None = None
-    year: str | None = (
-        None  # "2023-2024", or "Year Two" when given as a year of the strategy
-    )
+    year: str | None = None  # "2023-2024", or "Year Two" when given as a year of the strategy
     query: str | None = None
 
     def describe(self) -> str:
@@ -133,9 +131,7 @@ def _take_year(text: str) -> tuple[str | None, str]:
     if span:
         start = int(span.group(1))
         end_text = span.group(2)
-        end = (
-            int(end_text) if len(end_text) == 4 else start // 100 * 100 + int(end_text)
-        )
+        end = int(end_text) if len(end_text) == 4 else start // 100 * 100 + int(end_text)
         if end == start + 1:
             return f"{start}-{end}", _cut(text, span)
     ordinal = _ORDINAL_YEAR.search(text)
@@ -155,9 +151,7 @@ def _vocabulary(names: Iterable[str]) -> dict[str, set[str]]:
     return words
 
 
-def parse_commitment_filters(
-    text: str, strategies: Iterable[str] = ()
-) -> CommitmentFilters:
+def parse_commitment_filters(text: str, strategies: Iterable[str] = ()) -> CommitmentFilters:
     """`strategies` are the strategy names in the index; a word of one of them is the strategy filter."""
     year, rest = _take_year(text)
     priority = None
@@ -171,15 +165,11 @@ def parse_commitment_filters(
         names = vocabulary.get(word_match.group().lower())
         if names:
             strategy = next(iter(names)) if len(names) == 1 else word_match.group()
-            after = re.match(
-                r"\s*strateg(?:y|ies)\b", rest[word_match.end() :], re.IGNORECASE
-            )
+            after = re.match(r"\s*strateg(?:y|ies)\b", rest[word_match.end() :], re.IGNORECASE)
             end = word_match.end() + (after.end() if after else 0)
             rest = rest[: word_match.start()] + " " + rest[end:]
             break
-    return CommitmentFilters(
-        strategy=strategy, priority=priority, year=year, query=_query(rest)
-    )
+    return CommitmentFilters(strategy=strategy, priority=priority, year=year, query=_query(rest))
 
 
 def _phrases(name: str) -> list[str]:
@@ -190,9 +180,7 @@ def _phrases(name: str) -> list[str]:
 
 
 def _normal_words(text: str) -> list[str]:
-    return re.sub(
-        r"[^\w\s]", "", text.lower().replace("’", "'").replace("'", "")
-    ).split()
+    return re.sub(r"[^\w\s]", "", text.lower().replace("’", "'").replace("'", "")).split()
 
 
 def _take_body(text: str, bodies: Iterable[str]) -> tuple[str | None, str]:
@@ -202,11 +190,7 @@ def _take_body(text: str, bodies: Iterable[str]) -> tuple[str | None, str]:
             owners.setdefault(phrase, set()).add(body)
     best: tuple[int, str, re.Match] | None = None
     for phrase in owners:
-        pattern = (
-            r"\b"
-            + r"['’]?\s+".join(re.escape(word) for word in phrase.split())
-            + r"['’]?"
-        )
+        pattern = r"\b" + r"['’]?\s+".join(re.escape(word) for word in phrase.split()) + r"['’]?"
         match = re.search(pattern + r"(?!\w)", text, re.IGNORECASE)
         if match and (best is None or len(phrase) > best[0]):
             best = (len(phrase), phrase, match)
@@ -276,6 +260,4 @@ def parse_decision_filters(text: str, bodies: Iterable[str] = ()) -> DecisionFil
     """`bodies` are the meeting bodies in the index ("Schools Forum", "Cabinet", ...)."""
     body, rest = _take_body(text, bodies)
     date_from, date_to, rest = _take_dates(rest)
-    return DecisionFilters(
-        body=body, date_from=date_from, date_to=date_to, query=_query(rest)
-    )
+    return DecisionFilters(body=body, date_from=date_from, date_to=date_to, query=_query(rest))

@@ -108,7 +108,9 @@ class Library:
             raise IngestBusy("An ingest is already running; try again when it finishes.")
         try:
             report = ingest_paths(
-                paths, self.index_dir, progress=_progress_lines(progress) if progress else None
+                paths,
+                self.index_dir,
+                progress=_progress_lines(progress) if progress else None,
             )
         finally:
             self._ingest_running.release()

@@ -32,16 +32,10 @@ class AccessPolicy:
 
     def channel_allowed(self, channel: str) -> bool:
         """DMs always; other channels only if listed, when a list is set."""
-        return (
-            not self.allowed_channels
-            or channel in self.allowed_channels
-            or is_direct_message(channel)
-        )
+        return not self.allowed_channels or channel in self.allowed_channels or is_direct_message(channel)
 
     def is_admin(self, client: WebClient, user: str) -> bool:
-        return user in self.admins or (
-            bool(self.admin_usergroup) and user in self._group_members(client)
-        )
+        return user in self.admins or (bool(self.admin_usergroup) and user in self._group_members(client))
 
     def _group_members(self, client: WebClient) -> set[str]:
         with self._group_lock:
@@ -51,5 +45,8 @@ class AccessPolicy:
                     self._group = set(response.get("users") or [])
                     self._group_read_at = time.monotonic()
                 except SlackApiError as exc:
-                    log.warning("could not read the admin user group: %s", exc.response.get("error"))
+                    log.warning(
+                        "could not read the admin user group: %s",
+                        exc.response.get("error"),
+                    )
             return self._group

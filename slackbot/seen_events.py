@@ -16,9 +16,7 @@ RETENTION_SECONDS = 3600.0  # Slack gives up retrying well within an hour
 
 
 class SeenEvents:
-    def __init__(
-        self, data_dir: Path, retention_seconds: float = RETENTION_SECONDS
-    ) -> None:
+    def __init__(self, data_dir: Path, retention_seconds: float = RETENTION_SECONDS) -> None:
         self.data_dir = Path(data_dir)
         self.retention_seconds = retention_seconds
 

@@ -49,9 +49,7 @@ def m002_create_feedback(db: sqlite3.Connection) -> None:
 
 
 def m003_create_seen_events(db: sqlite3.Connection) -> None:
-    db.execute(
-        "CREATE TABLE seen_events (event_id TEXT PRIMARY KEY, seen REAL NOT NULL)"
-    )
+    db.execute("CREATE TABLE seen_events (event_id TEXT PRIMARY KEY, seen REAL NOT NULL)")
     db.execute("CREATE INDEX seen_events_by_time ON seen_events (seen)")
 
 
@@ -69,9 +67,7 @@ def database_path(data_dir: Path) -> Path:
 def _migrate(db: sqlite3.Connection) -> None:
     if db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):
         return
-    db.execute(
-        "BEGIN IMMEDIATE"
-    )  # one thread migrates; the others wait, then see it done
+    db.execute("BEGIN IMMEDIATE")  # one thread migrates; the others wait, then see it done
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         for migration in MIGRATIONS[version:]:

@@ -42,10 +42,7 @@ class ThreadMemory:
                 "SELECT question, answer FROM turns WHERE thread = ? ORDER BY id DESC LIMIT ?",
                 (thread, HISTORY_TURNS),
             ).fetchall()
-        return [
-            Turn(question=row["question"], answer=row["answer"])
-            for row in reversed(rows)
-        ]
+        return [Turn(question=row["question"], answer=row["answer"]) for row in reversed(rows)]
 
     def remember(self, thread: str, user: str, answer: Answer) -> int:
         """Store one answered question; returns the turn id."""

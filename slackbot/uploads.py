@@ -50,9 +50,7 @@ def check_name(name: str) -> str:
         or len(name) > MAX_NAME_LENGTH
         or any(unicodedata.category(char).startswith("C") for char in name)
     ):
-        raise UploadRefused(
-            f"“{shown}” is not a name I can save: use a plain file name without folders."
-        )
+        raise UploadRefused(f"“{shown}” is not a name I can save: use a plain file name without folders.")
     suffix = Path(name).suffix.lower()
     if suffix not in MAGIC_BYTES:
         raise UploadRefused(f"“{shown}” is not a PDF or Word (.docx) file, so I can't add it.")
@@ -61,9 +59,7 @@ def check_name(name: str) -> str:
 
 def check_size(size: int, max_bytes: int) -> None:
     if size > max_bytes:
-        raise UploadRefused(
-            f"The file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB."
-        )
+        raise UploadRefused(f"The file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB.")
 
 
 def check_content(name: str, data: bytes) -> None:

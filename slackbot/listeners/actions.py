@@ -25,14 +25,22 @@ def register(app: App) -> None:
 def mark_helpful(ack: Ack, action: dict, body: dict, context: BoltContext, respond: Respond) -> None:
     ack()
     delivery.record_feedback(
-        context[SERVICES], respond, user=body["user"]["id"], turn_id=action["value"], verdict="helpful"
+        context[SERVICES],
+        respond,
+        user=body["user"]["id"],
+        turn_id=action["value"],
+        verdict="helpful",
     )
 
 
 def mark_not_helpful(ack: Ack, action: dict, body: dict, context: BoltContext, respond: Respond) -> None:
     ack()
     delivery.record_feedback(
-        context[SERVICES], respond, user=body["user"]["id"], turn_id=action["value"], verdict="not_helpful"
+        context[SERVICES],
+        respond,
+        user=body["user"]["id"],
+        turn_id=action["value"],
+        verdict="not_helpful",
     )
 
 
@@ -42,9 +50,18 @@ def show_more_sources(ack: Ack, action: dict, context: BoltContext, respond: Res
 
 
 def show_more_records(
-    ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond
+    ack: Ack,
+    action: dict,
+    body: dict,
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
 ) -> None:
     ack()
     delivery.show_more_records(
-        context[SERVICES], client, respond, user=body["user"]["id"], value=action["value"]
+        context[SERVICES],
+        client,
+        respond,
+        user=body["user"]["id"],
+        value=action["value"],
     )

@@ -1,0 +1,35 @@
+# One command to set up and try the product, one to run the tests.
+#   make demo   set up .venv, index the sample documents/, answer a question
+#   make chat   the same, then a terminal conversation (no Slack needed)
+#   make test   set up .venv and run the whole test suite
+
+VENV := .venv
+PY := $(VENV)/bin/python
+QUESTION ?= How did the Schools Forum vote on de-delegation?
+
+.PHONY: setup demo chat test lint bench
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+demo: setup
+	$(PY) bot.py ingest documents/
+	$(PY) bot.py ask "$(QUESTION)"
+
+chat: setup
+	$(PY) bot.py ingest documents/
+	$(PY) bot.py chat
+
+test: setup
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+bench: setup
+	$(PY) bench/retrieval.py

@@ -1,0 +1,1 @@
+"""Benchmarks of the SEND bot: question set, checker and retrieval benchmark."""

@@ -1,0 +1,109 @@
+"""Re-ingesting updates only what changed, and gives the same index as a clean ingest."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from index.search import Searcher
+from index.store import current_generation
+from ingest.pipeline import ingest_paths
+
+SMALL = [
+    "leicester/Leicestershire-CFS-Scrutiny-2020-09-01 - SEND and Inclusion Strategy 2020-2023.pdf",
+    "leicester/Leicestershire - SEND strategic developments (web page).pdf",
+    "real/Kent-Cabinet-2025-03-04 - Scrutiny Committee - call-in Family Hubs Report to Cabinet - FINAL.pdf",
+]
+EXTRA = "real/Kent-Cabinet-2025-01-30 - Agenda frontsheet 30th-Jan-2025 10.00 Cabinet.pdf"
+
+
+def index_content(index_dir: Path) -> dict:
+    """Everything a reader can see, in a comparable form."""
+    db = sqlite3.connect(current_generation(index_dir) / "index.sqlite")
+    content = {
+        "documents": db.execute("SELECT doc_id, doc, title, kind, date, sha256, pages FROM documents ORDER BY doc_id").fetchall(),
+        "chunks": db.execute("SELECT chunk_id, doc_id, text, page_start, page_end, section, embed_hash FROM chunks ORDER BY chunk_id").fetchall(),
+        "commitments": db.execute("SELECT * FROM commitments ORDER BY commitment_id").fetchall(),
+        "decisions": db.execute("SELECT * FROM decisions ORDER BY decision_id").fetchall(),
+    }
+    db.close()
+    return content
+
+
+@pytest.fixture()
+def documents(corpus, tmp_path) -> Path:
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    for relative in SMALL:
+        shutil.copy(corpus / relative, folder)
+    return folder
+
+
+def test_second_run_with_nothing_changed_is_a_no_op(documents, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    first = ingest_paths([documents], index_dir)
+    assert len(first.added) == 3 and first.generation
+    second = ingest_paths([documents], index_dir)
+    assert sorted(second.unchanged) == sorted(first.added)
+    assert not second.changed and second.generation == ""
+    assert current_generation(index_dir).name == first.generation
+
+
+def test_add_modify_delete_rename_are_each_noticed(documents, corpus, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    ingest_paths([documents], index_dir)
+
+    shutil.copy(corpus / EXTRA, documents)  # add
+    web_page = documents / Path(SMALL[1]).name
+    web_page.unlink()  # delete
+    strategy = documents / Path(SMALL[0]).name
+    strategy.rename(documents / "SEND and Inclusion Strategy (renamed).pdf")  # rename
+    (documents / "notes.md").write_text("# EHCP notes\n\nThe DSP review reports in March.\n")
+    report = ingest_paths([documents], index_dir)
+    assert report.added == [Path(EXTRA).name, "notes.md"] or sorted(report.added) == sorted([Path(EXTRA).name, "notes.md"])
+    assert report.removed == [web_page.name]
+    assert report.renamed == [f"{strategy.name} -> SEND and Inclusion Strategy (renamed).pdf"]
+
+    (documents / "notes.md").write_text("# EHCP notes\n\nThe DSP review now reports in April.\n")  # modify
+    report = ingest_paths([documents], index_dir)
+    assert report.updated == ["notes.md"]
+    hits = Searcher.open(index_dir).search("When does the DSP review report?", k=3)
+    assert "April" in hits[0].text and hits[0].doc == "notes.md"
+    assert all("March" not in h.text for h in hits if h.doc == "notes.md")
+
+
+def test_incremental_ingest_equals_clean_ingest(documents, corpus, tmp_path, embedder):
+    incremental = tmp_path / "incremental"
+    ingest_paths([documents], incremental)
+    shutil.copy(corpus / EXTRA, documents)
+    (documents / Path(SMALL[1]).name).unlink()
+    ingest_paths([documents], incremental)
+
+    clean = tmp_path / "clean"
+    ingest_paths([documents], clean)
+    assert index_content(incremental) == index_content(clean)
+
+
+def test_byte_identical_files_are_indexed_once_under_both_names(documents, tmp_path, embedder):
+    copy = documents / "copy of strategy.pdf"
+    shutil.copy(documents / Path(SMALL[0]).name, copy)
+    index_dir = tmp_path / "index"
+    report = ingest_paths([documents], index_dir)
+    assert report.duplicates == [("copy of strategy.pdf", Path(SMALL[0]).name)] or report.duplicates == [
+        (Path(SMALL[0]).name, "copy of strategy.pdf")
+    ]
+    assert report.documents == 3
+    db = sqlite3.connect(current_generation(index_dir) / "index.sqlite")
+    aliases = [row[0] for row in db.execute("SELECT aliases FROM documents") if row[0] != "[]"]
+    assert len(aliases) == 1 and "strategy" in aliases[0].lower()
+
+
+def test_search_results_are_deterministic(documents, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    ingest_paths([documents], index_dir)
+    searcher = Searcher.open(index_dir)
+    runs = [[(h.chunk_id, h.score) for h in searcher.search("SEND inclusion strategy priorities", k=10)] for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]

@@ -1,0 +1,97 @@
+"""Each loader reads a real file of its format, keeping pages, headings and tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.chunk import chunk_blocks
+from ingest.clean import clean_document
+from ingest.describe import describe
+from ingest.loaders import load
+from ingest.structure import document_blocks
+
+STRATEGIES = "leicester/Leicester-CYPE-Scrutiny-2021-10-07 - Divisional 3-year Strategies Education and SEND.pdf"
+FORUM_PDF = "leicester/Leicestershire-Schools-Forum-2024-02-13 - Minutes.pdf"
+
+
+def read(path: Path):
+    document = describe(clean_document(load(path)))
+    return document, chunk_blocks(document_blocks(document))
+
+
+def all_text(chunks) -> str:
+    return "\n".join(c.text for c in chunks)
+
+
+def test_pdf_keeps_page_numbers_and_metadata(corpus):
+    document, chunks = read(corpus / FORUM_PDF)
+    assert len(document.pages) == 17
+    assert document.kind == "minutes"
+    assert document.date == "2024-02-13"
+    vote = next(c for c in chunks if "capping and scaling to the national funding formula" in c.text.lower())
+    assert vote.page_start == 4
+    assert "Approved: 13 Rejected: 2 Abstained: 1" in vote.text
+
+
+def test_pdf_table_cells_name_their_row_and_column(corpus):
+    _, chunks = read(corpus / STRATEGIES)
+    cell = next(c for c in chunks if "We will monitor and review the quality of early years provision" in c.text)
+    assert "Year Two (2022-2023)" in cell.text
+    assert cell.text.startswith("Priority one")
+    assert cell.page_start == 7
+
+
+def test_docx_reads_headings_tables_and_skips_running_header(corpus):
+    document, chunks = read(corpus / "formats/Leicestershire-Schools-Forum-2024-02-13 - Minutes.docx")
+    assert document.source_format == "docx"
+    assert len(document.pages) > 1
+    text = all_text(chunks)
+    assert "Approved: 13 Rejected: 2 Abstained: 1" in text
+    assert any("De-Delegation" in c.section for c in chunks)
+    assert "Martin Towers" in text  # from the membership table
+
+
+def test_html_takes_the_article_not_the_site_chrome(corpus):
+    html = corpus / "formats/Leicestershire - SEND strategic developments.html"
+    document, chunks = read(html)
+    text = all_text(chunks).lower()
+    assert "written statement of action" in text
+    assert "cookie" not in text
+    assert "&amp;" not in text and "&#" not in text
+    assert document.kind == "web page"
+
+
+def test_markdown_keeps_headings_as_sections(corpus):
+    document, chunks = read(corpus / "formats/Leicestershire-CFS-Scrutiny-2020-09-01 - SEND and Inclusion Strategy 2020-2023.md")
+    assert document.source_format == "md"
+    assert document.title
+    assert any(c.section for c in chunks)
+    assert "**" not in all_text(chunks)
+
+
+def test_text_files_split_pages_on_form_feeds(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("EHCP timeliness improved.\n\fSecond page about SEMH provision.\n")
+    document, chunks = read(path)
+    assert [p.number for p in document.pages] == [1, 2]
+    assert chunks[-1].page_end == 2
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [STRATEGIES, FORUM_PDF, "leicester/Leicester-CYPE-Scrutiny-2021-09-02 - Agenda pack.pdf"],
+)
+def test_no_passage_carries_page_furniture(corpus, relative):
+    document, chunks = read(corpus / relative)
+    for chunk in chunks:
+        assert "Page " not in chunk.text or " of " not in chunk.text.split("Page ", 1)[1][:8], chunk.text
+        lowered = chunk.text.lower()
+        assert "intentionally left blank" not in lowered
+    running_header = {
+        STRATEGIES: "Leicester City Council Divisional 3-year Strategies Education & SEND",
+        FORUM_PDF: "Leicestershire County Council Leicestershire Schools' Forum, 13 February 2024",
+    }.get(relative)
+    if running_header:
+        assert running_header not in all_text(chunks)
