@@ -150,5 +150,66 @@ def status(index_dir: Path | None, as_json: bool) -> None:
         click.echo("\n".join(result.as_lines()))
 
 
+@cli.command()
+@_index_option
+@click.option("--strategy", default=None, help='Strategy name, or part of it ("Education", "SEND").')
+@click.option("--priority", default=None, help='Priority number: 2, "two" or "Priority 2".')
+@click.option("--year", default=None, help='Year: 2022-2023, 2022/23, 22-23, "Year Two" or "year 2".')
+@click.option("--theme", default=None, help="Theme tag: EHCP, inclusion, sufficiency, early years, ...")
+@click.option("--query", default=None, help="Words that must all appear in the commitment.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per commitment.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row, for a spreadsheet.")
+def commitments(index_dir, strategy, priority, year, theme, query, as_json, as_csv) -> None:
+    """List what strategies commit to, by strategy, priority and year, with the source page.
+
+    "Year Two" and "year 2" count from each strategy's own first year.
+
+    Example:
+
+        python bot.py commitments --strategy SEND --priority 2 --year "Year Two"
+    """
+    from index.records import find_commitments, render_commitments, write_commitments_csv
+    from index.search import Searcher
+
+    searcher = Searcher.open(_resolve_index(index_dir))
+    records = find_commitments(searcher, strategy=strategy, priority=priority, year=year, theme=theme, query=query)
+    if as_json:
+        for record in records:
+            _emit_json(record.as_json())
+    elif as_csv:
+        write_commitments_csv(records, sys.stdout)
+    else:
+        click.echo(render_commitments(records))
+
+
+@cli.command()
+@_index_option
+@click.option("--body", default=None, help="Meeting body, or part of its name (\"Schools' Forum\", Cabinet).")
+@click.option("--from", "date_from", default=None, help="Decisions on or after this date (YYYY-MM-DD, YYYY-MM, YYYY).")
+@click.option("--to", "date_to", default=None, help="Decisions on or before this date (YYYY-MM-DD, YYYY-MM, YYYY).")
+@click.option("--query", default=None, help="Words that must all appear in the decision or its item.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per decision.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row, for a spreadsheet.")
+def decisions(index_dir, body, date_from, date_to, query, as_json, as_csv) -> None:
+    """List recommendations and resolutions of meetings, with votes, item and source page.
+
+    Example:
+
+        python bot.py decisions --body "Schools' Forum" --from 2024-01-01 --query de-delegation
+    """
+    from index.records import find_decisions, render_decisions, write_decisions_csv
+    from index.search import Searcher
+
+    searcher = Searcher.open(_resolve_index(index_dir))
+    records = find_decisions(searcher, body=body, date_from=date_from, date_to=date_to, query=query)
+    if as_json:
+        for record in records:
+            _emit_json(record.as_json())
+    elif as_csv:
+        write_decisions_csv(records, sys.stdout)
+    else:
+        click.echo(render_decisions(records))
+
+
 if __name__ == "__main__":
     cli()

@@ -27,3 +27,7 @@ class NotAllowed(SendBotError):
 
 class SettingsMissing(SendBotError):
     """A required setting (such as a Slack token) is not set."""
+
+
+class BadFilter(SendBotError):
+    """A filter value (a year, priority or date) could not be understood; the message says which."""

@@ -43,6 +43,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)  # closest passages, shown when not found
     resolved_question: str = ""  # the question after follow-up resolution
+    dropped: list[str] = field(default_factory=list)  # model sentences no cited passage supported
 
     def as_json(self) -> dict:
         return {

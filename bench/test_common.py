@@ -6,16 +6,20 @@ from bench.common import Question, contains_phrase, duplicate_groups, is_relevan
 from bench.retrieval import windows
 
 QUESTION = Question(
-    id="T01", question="How did the forum vote?", answerable=True, corpus="leicester", type="vote",
-    doc="minutes.pdf", page=4,
+    id="T01",
+    question="How did the forum vote?",
+    answerable=True,
+    corpus="leicester",
+    type="vote",
+    doc="minutes.pdf",
+    page=4,
     evidence="Scaling to the National Funding Formula. Approved: 13 Rejected: 2 Abstained: 1",
     fact="Approved: 13 Rejected: 2 Abstained: 1",
 )
 
 
 def test_normalise_joins_line_break_hyphenation_and_unifies_punctuation():
-    assert normalise("The deci-\n  sion  was “final” – it’s\tdone") == \
-        "the decision was \"final\" - it's done"
+    assert normalise("The deci-\n  sion  was “final” – it’s\tdone") == 'the decision was "final" - it\'s done'
 
 
 def test_normalise_keeps_hyphens_inside_a_line():

@@ -65,3 +65,9 @@ def m001_create_tables(db: sqlite3.Connection) -> None:
         );
         """
     )
+
+
+@migration
+def m002_acronyms(db: sqlite3.Connection) -> None:
+    """Acronyms the indexed documents define, for query expansion."""
+    db.execute("CREATE TABLE acronyms (acronym TEXT PRIMARY KEY, expansion TEXT NOT NULL)")

@@ -62,7 +62,7 @@ def _join_lines(lines: list[str]) -> str:
     for line in lines:
         if out and not line[:1] in "•●▪■◦‣" and not out[-1].endswith(":"):
             if out[-1].endswith("-") and out[-1][-2:-1].isalpha() and line[:1].islower():
-                out[-1] = out[-1][:-1] + line
+                out[-1] = out[-1] + line  # "multi-" + "academy": the hyphen is the word's own
             else:
                 out[-1] = f"{out[-1]} {line}"
         else:

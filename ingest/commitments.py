@@ -1,3 +1,644 @@
-"""PLACEHOLDER - being written (helper)."""
-def extract_commitments(document, blocks):
-    return []
+"""Commitments of strategies and plans: one record per promise, placed by priority and year.
+
+Three shapes are read, each from the structure the document itself shows, never from
+rules written for one file:
+
+* priority-by-year tables: a ruled table whose column headers are years ("Year One
+  (2021-2022)", "2022/23", "Year 2"). Each bullet of a year cell is one commitment. The
+  priority comes from the table's caption ("Priority two: ..."), else from the nearest
+  "Priority N" heading above it, else from the table it continues (a table carried over
+  to the next page, with or without its header repeated). A short line at the top of a
+  cell, before its bullets, names the row's theme ("EHCPs", "Short breaks"); a bullet cut
+  by the page break is joined back to its start.
+* action tables: a table with an "Action" column; each row is one commitment, with the
+  year from a "Year"/"Timescale" column and the priority from a "Ref"/"Priority"/"Area"
+  column where the table has them.
+* lists: "we will" bullets (or the bullets after a "We will:" lead-in, or numbered items
+  under an "Actions" heading) under "Priority 3: ..." headings, with the year from a
+  "Year 2 (2022/23)" heading where there is one.
+
+Which bullets count follows the strategy's own habit: where most bullets of its tables
+start "We will", only those do (the rest are outcomes or notes, "Children are placed
+...") ; otherwise every bullet does. A strategy is named as an officer would name it,
+from its title line ("Education Division Strategy" -> "Education", "Special Educational
+Needs and Disability (SEND) Joint Commissioning Strategy 2021 - 2024" -> "SEND Joint
+Commissioning"), and its period ("April 2021 to March 2024") turns relative year
+headers ("Year 2") into academic years ("2022-2023").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.models import Block, Commitment, Line, Page, ParsedDocument, Table
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+}
+_NUMBER = r"(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")"
+PRIORITY = re.compile(rf"^\s*priority\s+{_NUMBER}\b\s*[:.\-–—]?\s*(.*)$", re.I | re.S)
+BULLET = re.compile(r"^\s*(?:[•●▪■◦‣∙·○✓]|[-–*](?=\s)|o(?=\s+[A-Z]))\s*")
+NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|\(?[a-z]\))\s+(?=\S)")
+WE_WILL = re.compile(r"^\s*(?:and\s+)?(?:we\s+will|we'll|we\s+shall|we\s+are\s+going\s+to|we\s+commit\s+to)\b", re.I)
+LEAD_IN = re.compile(r"\bwe\s+will(?:\s+also)?\s*:\s*$", re.I)
+ACTIONS_HEADING = re.compile(r"^(?:key\s+|our\s+|priority\s+)?actions?\b|^what\s+we\s+will\s+do\b|^our\s+commitments?\b", re.I)
+SENTENCE_END = re.compile(r"[.!?;]['\")]?$")
+ACTION_COLUMN = re.compile(r"(?:key |proposed |agreed |improvement )?actions?")
+
+# Years as printed: "2021-2022", "2021- 2022", "2022/23", "22-23"; and relative ones.
+ABSOLUTE_YEAR = re.compile(r"(?<!\d)((?:19|20)?\d{2})\s*[-/–]\s*((?:19|20)?\d{2})(?!\d)")
+RELATIVE_YEAR = re.compile(rf"\byear\s*{_NUMBER}\b|\b(first|second|third|fourth|fifth)\s+year\b|\bY([1-5])\b", re.I)
+MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+PERIOD = re.compile(rf"(?:{MONTHS}\s+)?((?:19|20)\d{{2}})\s*(?:-|–|to|until)\s*(?:{MONTHS}\s+)?((?:19|20)\d{{2}}|\d{{2}})(?!\d)", re.I)
+
+TITLE_WORD = re.compile(r"\b(Strategy|Plan)\b")
+GENERIC_NAME_WORDS = frozenset(
+    """action actions delivery implementation improvement work business project the our this
+    draft updated overall council strategy plan plans annual local proposed new revised full
+    and of for a an""".split()
+)
+SMALL_WORDS = frozenset("and of the for to in on with a an & by at or".split())
+NOT_TITLE_START = frozenset("this these it we in as by each although however if when where that there".split())
+
+# Theme tags: (tag, pattern over priority title + row theme + text).
+THEMES: list[tuple[str, re.Pattern]] = [
+    ("EHCP", re.compile(r"\bEHC\s*Ps?\b|\bEHCPs?\b|education,? health and care plans?|\bannual reviews?\b|\bSES\b", re.I)),
+    ("inclusion", re.compile(r"\binclusi(?:on|ve)\b|\bBERA\b|best endeavours|reasonable adjustments?|quality first teaching", re.I)),
+    ("sufficiency", re.compile(r"sufficien|\b(?:school|pupil|education(?:al)?|DSP|SEMH|nursery)\s+places?\b|\bplaces\b|place planning|free schools?|admission|surplus|\bcapacity\b", re.I)),
+    ("preparation for adulthood", re.compile(r"adulthood|\bPfA\b|transition|post[- ]?1[69]\b|over the age of 19|employment|apprenticeship|destination|youth unemployment|independent travel", re.I)),
+    ("early years", re.compile(r"early years|\bEYFS\b|under 5|under-fives|nursery|early education|readiness for school|ready for school|year olds\b|earliest years|developmental milestones", re.I)),
+    ("coproduction", re.compile(r"co-?produc|participation|\bviews\b|\bvoice\b|feedback from|engagement|involved in shaping|parent carer forum", re.I)),
+    ("early identification", re.compile(r"early (?:help|identification|intervention)|identify early|early support|fall behind", re.I)),
+    ("attendance and exclusion", re.compile(r"attendance|exclusion|missing (?:out on )?education|not attending|home educat|fair access|medical education", re.I)),
+    ("school improvement", re.compile(r"school improvement|attainment|ofsted|underperform|leadership|governor|governance|teaching school|early career framework|curriculum", re.I)),
+    ("mental health", re.compile(r"mental health|\bSEMH\b|wellbeing|social,? emotional", re.I)),
+    ("funding", re.compile(r"high needs|funding|budget|element 3|top-up|use of resources|value for money|grant", re.I)),
+    ("commissioning", re.compile(r"commission", re.I)),
+    ("transport", re.compile(r"transport|travel training|\bPTBs?\b", re.I)),
+    ("short breaks", re.compile(r"short breaks|respite", re.I)),
+    ("speech and language", re.compile(r"speech|language and communication|communication skills", re.I)),
+    ("workforce", re.compile(r"workforce|training offer|recruit|practitioners|professional development", re.I)),
+    ("information and advice", re.compile(r"local offer|information and advice|information, advice", re.I)),
+    ("quality assurance", re.compile(r"quality assur|\bQA\b|moderation|compliant|compliance", re.I)),
+    ("assistive technology", re.compile(r"assistive technology", re.I)),
+    ("personal budgets", re.compile(r"personal (?:transport )?budgets?|direct payments", re.I)),
+    ("special schools", re.compile(r"special schools?|\bDSPs?\b|specialist provision|out of authority|independent specialist", re.I)),
+    ("partnership", re.compile(r"partnership|joint working|work jointly|integrated care", re.I)),
+]
+
+
+# -- public ---------------------------------------------------------------------------------
+
+
+def extract_commitments(document: ParsedDocument, blocks: list[Block] | None = None) -> list[Commitment]:
+    """Every commitment of every strategy or plan in the document, in reading order."""
+    reader = _Reader(document)
+    reader.read()
+    return reader.commitments()
+
+
+def themes_for(*texts: str) -> list[str]:
+    """The theme tags that a commitment's priority title, row theme and text mention."""
+    joined = " ".join(t for t in texts if t)
+    return [tag for tag, pattern in THEMES if pattern.search(joined)]
+
+
+def academic_year(text: str, strategy_years: list[str] | None = None) -> str:
+    """"Year Two (2022-2023)", "2022/23", "22-23" -> "2022-2023"; "Year 2" via the strategy's
+    own years; "" when the text names no year."""
+    match = ABSOLUTE_YEAR.search(text or "")
+    if match:
+        start, end = _full_year(match.group(1)), match.group(2)
+        end_year = _full_year(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+        if end_year == start + 1:
+            return f"{start}-{end_year}"
+    relative = relative_year(text)
+    if relative and strategy_years and relative <= len(strategy_years):
+        return sorted(strategy_years)[relative - 1]
+    return ""
+
+
+def relative_year(text: str) -> int:
+    """"Year Two", "year 2", "second year", "Y2" -> 2; 0 when the text has none."""
+    match = RELATIVE_YEAR.search(text or "")
+    if not match:
+        return 0
+    word = next(g for g in match.groups() if g)
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word.lower(), 0)
+
+
+def priority_number(text: str) -> int | None:
+    """"Priority two: ..." -> 2."""
+    match = PRIORITY.match(text or "")
+    return _number(match.group(1)) if match else None
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Strategy:
+    name: str
+    years: list[str] = field(default_factory=list)  # its period, as academic years
+    titles: dict[int, str] = field(default_factory=dict)  # short priority titles from prose
+
+
+@dataclass
+class _Candidate:
+    strategy: _Strategy
+    priority: int | None
+    caption_title: str
+    year_label: str
+    theme: str
+    text: str
+    page: int
+    source: str  # year-table | action-table | list
+    column: int = -1  # year column, to join a bullet cut by a page break
+
+
+@dataclass
+class _TableState:
+    """What a year table passes on to the table that continues it."""
+
+    strategy: _Strategy
+    priority: int | None
+    caption_title: str
+    header: list[str]
+    page: int
+    last_theme: str
+    last_in_column: dict[int, _Candidate]
+
+
+class _Reader:
+    def __init__(self, document: ParsedDocument) -> None:
+        self.document = document
+        self.items = list(_reading_order(document.pages))
+        self.strategy: _Strategy | None = None
+        if document.kind in ("strategy", "plan"):
+            self.strategy = _Strategy(_strategy_name(document.title) or document.title)
+            self.strategy.years = _period(document.title)
+        self.candidates: list[_Candidate] = []
+        self.priority: tuple[int, str] | None = None  # from the last "Priority N" heading
+        self.priority_fresh = False  # seen since the last table
+        self.year_label = ""
+        self.previous_table: _TableState | None = None
+        self.item: _Candidate | None = None  # list item still taking lines
+        self.item_counts = False
+        self.lead_in = False
+        self.actions_heading = False
+        self.last_text = ""
+
+    def read(self) -> None:
+        index = 0
+        while index < len(self.items):
+            page, item = self.items[index]
+            if isinstance(item, Table):
+                self._close_item()
+                self._table(item)
+            else:
+                index = self._line(index, page, item)
+            index += 1
+        self._close_item()
+
+    # -- lines ------------------------------------------------------------------------------
+
+    def _line(self, index: int, page: int, line: Line) -> int:
+        text = line.text.strip()
+        if not text:
+            return index
+        title = self._strategy_title(index, text)
+        if title is not None:
+            self._close_item()
+            name, years = title
+            self.strategy = _Strategy(name, years)
+            self.priority, self.priority_fresh, self.year_label = None, False, ""
+            self.lead_in = self.actions_heading = False
+            self.previous_table = None
+            self.last_text = text
+            return index
+        if self.strategy is None:
+            self.last_text = text
+            return index
+        match = PRIORITY.match(text)
+        if match and len(text) <= 200:
+            self._close_item()
+            number = _number(match.group(1))
+            title, index = self._priority_title(index, match.group(2).strip())
+            if title and not WE_WILL.match(title):
+                self.strategy.titles.setdefault(number, title)
+            self.priority, self.priority_fresh, self.year_label = (number, title), True, ""
+            self.lead_in = self.actions_heading = False
+            self.last_text = text
+            return index
+        if self._year_heading(text):
+            self._close_item()
+            self.year_label = text
+            self.last_text = text
+            return index
+        bullet = BULLET.match(text) or line.bullet
+        numbered = NUMBERED.match(text)
+        if bullet or numbered:
+            self._close_item()
+            body = BULLET.sub("", text) if bullet else NUMBERED.sub("", text)
+            self.item = self._candidate(body, page, "list")
+            self.item_counts = bool(
+                WE_WILL.match(body) or (self.lead_in and bullet) or (numbered and self.actions_heading)
+            )
+        elif self.item is not None and self._continues(text):
+            self.item.text = _join(self.item.text, text)
+        else:
+            self._close_item()  # any other line ends a list; a lead-in or heading starts one
+            self.lead_in = bool(LEAD_IN.search(text))
+            self.actions_heading = bool(
+                ACTIONS_HEADING.match(text) and text[:1].isupper() and len(text.split()) <= 8
+                and not SENTENCE_END.search(text)
+            )
+        self.last_text = text
+        return index
+
+    def _continues(self, text: str) -> bool:
+        previous = self.item.text if self.item else ""
+        return bool(text[:1].islower() or not SENTENCE_END.search(previous)) and not PRIORITY.match(text)
+
+    def _close_item(self) -> None:
+        if self.item is not None and self.item_counts:
+            self.candidates.append(self.item)
+        self.item = None
+        self.item_counts = False
+
+    def _candidate(self, text: str, page: int, source: str) -> _Candidate:
+        number, title = self.priority if self.priority else (None, "")
+        return _Candidate(self.strategy, number, title, self.year_label, "", text, page, source)
+
+    def _priority_title(self, index: int, title: str) -> tuple[str, int]:
+        """A title left empty on the "Priority two:" line continues on the next lines."""
+        if title:
+            return title, index
+        parts: list[str] = []
+        following = index + 1
+        while following < len(self.items) and len(parts) < 4:
+            _, item = self.items[following]
+            if isinstance(item, Table):
+                break
+            text = item.text.strip()
+            if not text or BULLET.match(text) or PRIORITY.match(text):
+                break
+            if parts and (len(text) > 45 or SENTENCE_END.search(parts[-1])):
+                break
+            parts.append(text)
+            following += 1
+            if len(text) > 45:
+                break
+        return " ".join(parts), following - 1
+
+    def _strategy_title(self, index: int, text: str) -> tuple[str, list[str]] | None:
+        previous = self._previous_line(index)
+        if not _is_title_line(text) or _continues_sentence(previous):
+            return None
+        name = ""
+        if previous and _is_title_part(previous) and not TITLE_WORD.search(previous):
+            name = _strategy_name(f"{previous} {text}")  # a title set over two lines
+        name = name or _strategy_name(text)
+        if not name:
+            return None
+        years = _period(text)
+        following = self._next_line(index)
+        if not years and following and len(following.split()) <= 8:
+            years = _period(following)
+        return name, years
+
+    def _previous_line(self, index: int) -> str:
+        """The line before, on the same page."""
+        if index > 0 and isinstance(self.items[index - 1][1], Line) and self.items[index - 1][0] == self.items[index][0]:
+            return self.items[index - 1][1].text.strip()
+        return ""
+
+    def _next_line(self, index: int) -> str:
+        if index + 1 < len(self.items) and isinstance(self.items[index + 1][1], Line):
+            return self.items[index + 1][1].text.strip()
+        return ""
+
+    def _year_heading(self, text: str) -> bool:
+        if len(text.split()) > 6 or SENTENCE_END.search(text):
+            return False
+        rest = ABSOLUTE_YEAR.sub("", RELATIVE_YEAR.sub("", text))
+        return bool(academic_year(text) or relative_year(text)) and not re.search(r"[A-Za-z]{4,}", rest.replace("Year", ""))
+
+    # -- tables -----------------------------------------------------------------------------
+
+    def _table(self, table: Table) -> None:
+        if self.strategy is None:
+            return
+        header, rows = _header_and_rows(table)
+        year_columns = _year_columns(header)
+        if len(year_columns) >= 2:
+            self._year_table(table, header, rows, year_columns)
+        else:
+            self._action_table(table, header, rows)
+        self.priority_fresh = False
+
+    def _year_table(self, table: Table, header: list[str], rows: list[list[str]], year_columns: dict[int, str]) -> None:
+        strategy = self.strategy
+        previous = self.previous_table
+        continues = (
+            previous is not None
+            and previous.strategy is strategy
+            and previous.page in (table.page, table.page - 1)
+            and len(previous.header) == len(header)
+        )
+        caption = PRIORITY.match(table.caption or "")
+        if caption:
+            priority, caption_title = _number(caption.group(1)), caption.group(2).strip()
+        elif self.priority_fresh and self.priority:
+            priority, caption_title = self.priority
+        elif continues:
+            priority, caption_title = previous.priority, previous.caption_title
+        elif self.priority:
+            priority, caption_title = self.priority
+        else:
+            priority, caption_title = None, ""
+        same_priority = continues and previous.priority == priority
+        theme = previous.last_theme if same_priority else ""  # a theme runs on until the next one
+        last_in_column = dict(previous.last_in_column) if same_priority else {}
+        label_columns = [i for i in range(len(header)) if i not in year_columns]
+        first_year_column = min(year_columns)
+        for row_number, row in enumerate(rows):
+            row_label = _clean(" ".join(row[i] for i in label_columns if i < len(row) and row[i]))
+            if row_label and len(row_label.split()) <= 12:
+                theme = row_label
+            for column, label in year_columns.items():
+                cell = row[column] if column < len(row) else ""
+                for number, segment in enumerate(_segments(cell)):
+                    bulleted = bool(BULLET.match(segment))
+                    text = _clean(BULLET.sub("", segment))
+                    if not text:
+                        continue
+                    if not bulleted and number == 0:
+                        earlier = last_in_column.get(column)
+                        if earlier is not None and row_number == 0 and text[:1].islower():
+                            earlier.text = _join(earlier.text, text)  # a bullet cut by the page break
+                            continue
+                        if column == first_year_column and _is_theme(text):
+                            theme = text
+                            continue
+                    candidate = _Candidate(
+                        strategy, priority, caption_title, label, theme, text, table.page, "year-table", column
+                    )
+                    self.candidates.append(candidate)
+                    last_in_column[column] = candidate
+        self.previous_table = _TableState(
+            strategy, priority, caption_title, header, table.page, theme, last_in_column
+        )
+
+    def _action_table(self, table: Table, header: list[str], rows: list[list[str]]) -> None:
+        lowered = [h.lower().strip(" ?:") for h in header]
+        action = next((i for i, h in enumerate(lowered) if ACTION_COLUMN.fullmatch(h)), None)
+        if action is None:
+            return
+        ref = next((i for i, h in enumerate(lowered) if i != action and re.match(r"(ref|priority|area)\b", h)), None)
+        title = next(
+            (i for i, h in enumerate(lowered)
+             if i not in (action, ref) and re.search(r"\b(priority|area|objective|theme|weakness|outcome)\b", h)),
+            None,
+        )
+        year = next((i for i, h in enumerate(lowered) if i != action and re.search(r"\byear\b|timescale|by when|deadline", h)), None)
+        for row in rows:
+            if [c.lower() for c in row] == [h.lower() for h in header]:
+                continue  # a header repeated on a later page
+            cell = row[action] if action < len(row) else ""
+            if not cell or not re.search(r"[a-z]{3}", cell):
+                continue
+            priority = None
+            if ref is not None and ref < len(row):
+                found = re.match(r"\s*(\d{1,2})\b", row[ref])
+                priority = int(found.group(1)) if found else None
+            caption_title = _clean(row[title]) if title is not None and title < len(row) else ""
+            year_label = _clean(row[year]) if year is not None and year < len(row) else ""
+            segments = [s for s in _segments(cell) if BULLET.match(s)]
+            texts = [_clean(BULLET.sub("", s)) for s in segments] if len(segments) >= 2 else [_clean(cell)]
+            for text in texts:
+                self.candidates.append(
+                    _Candidate(self.strategy, priority, caption_title, year_label, "", text, table.page, "action-table")
+                )
+
+    # -- result ------------------------------------------------------------------------------
+
+    def commitments(self) -> list[Commitment]:
+        by_strategy: dict[int, list[_Candidate]] = {}
+        for candidate in self.candidates:
+            by_strategy.setdefault(id(candidate.strategy), []).append(candidate)
+        records: list[Commitment] = []
+        seen: set[tuple] = set()
+        for candidates in by_strategy.values():
+            tabled = [c for c in candidates if c.source == "year-table"]
+            if tabled:
+                # the tables are the strategy's commitments; its prose and lists describe them
+                candidates = [c for c in candidates if c.source != "list"]
+                if sum(1 for c in tabled if WE_WILL.match(c.text)) * 2 >= len(tabled):
+                    candidates = [c for c in candidates if c.source != "year-table" or WE_WILL.match(c.text)]
+            for candidate in candidates:
+                record = self._record(candidate)
+                key = (record.strategy, record.priority, record.year, record.text)
+                if len(record.text.split()) >= 3 and key not in seen:
+                    seen.add(key)
+                    records.append(record)
+        return records
+
+    def _record(self, candidate: _Candidate) -> Commitment:
+        strategy = candidate.strategy
+        years = strategy.years or self._table_years(strategy)
+        title = candidate.caption_title
+        if (not title or WE_WILL.match(title)) and candidate.priority in strategy.titles:
+            title = strategy.titles[candidate.priority]
+        title = title.rstrip(" .:")
+        text = candidate.text.strip()
+        themes = themes_for(title, candidate.theme, text)
+        if candidate.theme and candidate.theme.lower().rstrip("s") not in {t.lower().rstrip("s") for t in themes}:
+            themes.append(candidate.theme)
+        return Commitment(
+            strategy=strategy.name,
+            priority=candidate.priority,
+            priority_title=title,
+            year=academic_year(candidate.year_label, years),
+            themes=themes,
+            text=text,
+            page=candidate.page,
+            year_label=candidate.year_label,
+        )
+
+    def _table_years(self, strategy: _Strategy) -> list[str]:
+        found = {academic_year(c.year_label) for c in self.candidates if c.strategy is strategy}
+        return sorted(y for y in found if y)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _reading_order(pages: list[Page]):
+    """(page number, line or table) in the order they stand on each page."""
+    for page in pages:
+        if not page.tables:
+            items: list = [line for line in page.lines if line.text]
+        elif any(line.top == -1 for line in page.lines):  # formats marking a table's place
+            tables = iter(page.tables)
+            items = [next(tables, None) if line.top == -1 else line for line in page.lines
+                     if line.text or line.top == -1]
+            items = [item for item in items if item is not None]
+        else:
+            items = sorted([*[line for line in page.lines if line.text], *page.tables], key=lambda i: i.top)
+        for item in items:
+            yield page.number, item
+
+
+def _header_and_rows(table: Table) -> tuple[list[str], list[list[str]]]:
+    """The column header, taken from the first row when the loader found none."""
+    header, rows = list(table.header), [list(r) for r in table.rows]
+    first = rows[0] if rows else []
+    if not any(header) and sum(1 for c in first if c) >= 2 and (
+        all(len(c) <= 80 for c in first) or any(ACTION_COLUMN.fullmatch(c.lower().strip(" ?:")) for c in first)
+    ):
+        header, rows = rows[0], rows[1:]
+    return [" ".join(h.split()) for h in header], rows
+
+
+def _year_columns(header: list[str]) -> dict[int, str]:
+    columns = {}
+    for index, cell in enumerate(header):
+        if cell and len(cell) <= 40 and (academic_year(cell) or relative_year(cell)) and not re.search(r"£|%|\bforecast|\bactuals?\b|budget", cell, re.I):
+            columns[index] = cell
+    return columns
+
+
+def _segments(cell: str) -> list[str]:
+    """A cell's bullets (the cleaner keeps a line break only where a bullet starts); a cell
+    of several unbulleted "We will ..." sentences is split at each one."""
+    parts = [p.strip() for p in (cell or "").split("\n") if p.strip()]
+    if len(parts) == 1 and not BULLET.match(parts[0]):
+        pieces = re.split(r"(?<=\S)\s+(?=We will\b)", parts[0])
+        if len(pieces) > 1 and all(WE_WILL.match(p) for p in pieces[1:]):
+            return pieces
+    return parts
+
+
+def _is_theme(text: str) -> bool:
+    words = text.split()
+    return (
+        0 < len(words) <= 10
+        and text[:1].isupper()
+        and not WE_WILL.match(text)
+        and not SENTENCE_END.search(text)
+    )
+
+
+def _is_title_line(text: str) -> bool:
+    """A line standing alone that names a strategy or plan ("SEND Division Strategy",
+    "Joint Commissioning Strategy 2021 - 2024"), not a sentence that mentions one."""
+    found = list(TITLE_WORD.finditer(text))
+    if not found or BULLET.match(text) or NUMBERED.match(text) or "http" in text:
+        return False
+    words = text.split()
+    if len(words) > 14 or SENTENCE_END.search(text) or text.endswith((":", ",", "?")) or ". " in text:
+        return False
+    if re.match(r"\d+(\.\d+)*\s", text) or words[-1].lower() in SMALL_WORDS:
+        return False
+    if words[0].lower() in NOT_TITLE_START or not (words[0][:1].isupper() or words[0][:1].isdigit()):
+        return False
+    rest = text[found[-1].end():]
+    rest = re.sub(rf"\(\w+\)|{MONTHS}|\d+", " ", rest, flags=re.I)
+    if any(w[:1].islower() and w not in SMALL_WORDS and w not in ("to", "until") for w in re.findall(r"[A-Za-z]+", rest)):
+        return False  # "... Plan (APP) approved by DfE": a sentence about the plan
+    significant = [w for w in words if w.lower() not in SMALL_WORDS and re.match(r"[A-Za-z]", w)]
+    capitalised = [w for w in significant if w[:1].isupper()]
+    return bool(significant) and len(capitalised) >= 0.75 * len(significant)
+
+
+def _continues_sentence(previous: str) -> bool:
+    """The line before runs on into this one (a wrapped sentence or bullet)."""
+    if not previous or SENTENCE_END.search(previous) or previous.endswith(":"):
+        return False
+    words = previous.split()
+    return len(words) > 10 or words[-1].lower() in SMALL_WORDS or previous.endswith(",")
+
+
+def _is_title_part(text: str) -> bool:
+    words = text.split()
+    if not words or len(words) > 10 or SENTENCE_END.search(text) or text.endswith((":", ",")):
+        return False
+    if BULLET.match(text) or NUMBERED.match(text) or re.match(r"appendix\b", text, re.I):
+        return False
+    significant = [w for w in words if w.lower() not in SMALL_WORDS and re.match(r"[A-Za-z(]", w)]
+    return bool(significant) and all(w.lstrip("(")[:1].isupper() for w in significant)
+
+
+def _strategy_name(title: str) -> str:
+    """What an officer calls a strategy or plan, from its title."""
+    text = " ".join((title or "").split())
+    last = None
+    for last in TITLE_WORD.finditer(text):
+        pass
+    if last is None:
+        return ""
+    name = text[: last.end()]
+    name = re.sub(r"^appendix\s+[\w.]+\s*[:\-–—]?\s*", "", name, flags=re.I)
+    name = _acronyms(name)
+    name = re.sub(r"\b\d+[- ]year\b", "", name, flags=re.I)
+    name = PERIOD.sub("", name)
+    name = re.sub(r"\b(?:19|20)\d{2}\b", "", name)
+    if name.rstrip().endswith("Strategy"):
+        shorter = re.sub(r"\s*\b(?:Divisional|Division)?\s*Strategy$", "", name.rstrip())
+        name = shorter if shorter.strip(" -–:,&") else name
+    name = " ".join(name.split()).strip(" -–—:,&")
+    name = re.sub(r"^(?:the|our|this)\s+", "", name, flags=re.I)
+    words = [w.lower().strip("(),") for w in name.split()]
+    if not words or all(w in GENERIC_NAME_WORDS for w in words):
+        return ""
+    return name
+
+
+def _acronyms(text: str) -> str:
+    """"Special Educational Needs and Disability (SEND) Joint ..." -> "SEND Joint ..."."""
+
+    def replace(match: re.Match) -> str:
+        before, acronym = match.group(1), match.group(2)
+        words = before.split()
+        for start in range(len(words)):
+            tail = words[start:]
+            initials = "".join(w[0] for w in tail if w.lower() not in SMALL_WORDS)
+            if initials.upper() == acronym.upper():
+                return " ".join(words[:start] + [acronym])
+        return match.group(0)
+
+    return re.sub(r"([A-Za-z&' ]+?)\s*\(([A-Z]{2,6})\)", replace, text)
+
+
+def _period(text: str) -> list[str]:
+    """"April 2021 to March 2024" -> ["2021-2022", "2022-2023", "2023-2024"]."""
+    match = PERIOD.search(text or "")
+    if not match:
+        return []
+    start = int(match.group(1))
+    end_text = match.group(2)
+    end = int(end_text) if len(end_text) == 4 else (start // 100) * 100 + int(end_text)
+    if not 1 <= end - start <= 10:
+        return []
+    return [f"{year}-{year + 1}" for year in range(start, end)]
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
+
+
+def _full_year(text: str) -> int:
+    return int(text) if len(text) == 4 else 2000 + int(text)
+
+
+def _clean(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def _join(first: str, second: str) -> str:
+    if first.endswith("-") and first[-2:-1].isalpha() and second[:1].islower():
+        return first[:-1] + second
+    return f"{first} {second}"

@@ -31,6 +31,7 @@ from index.store import (
     open_readonly,
     write_last_run,
 )
+from ingest.acronyms import find_acronyms
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.models import Chunk, Commitment, Decision
 from ingest.reader import DocumentContent, limit_worker_memory, read_document
@@ -343,6 +344,7 @@ def _write_generation(index_dir, plan, previous, settings: Settings, progress) -
                     (chunk_id, chunk.text, chunk.section, meta["title"]),
                 )
             _insert_records(db, doc_id, commitments, decisions)
+        _store_acronyms(db)
         _store_embeddings(db, previous, embed_texts, settings, progress)
         ids, vectors = _all_vectors(db)
         dimension = vectors.shape[1] if len(vectors) else _model_dimension(settings)
@@ -398,6 +400,11 @@ def _insert_records(db, doc_id: int, commitments: list[Commitment], decisions: l
         [(doc_id, d.body, d.date, d.item, d.item_title, d.text, json.dumps(d.votes) if d.votes else None,
           d.presenter, d.outcome, d.page) for d in decisions],
     )
+
+
+def _store_acronyms(db) -> None:
+    texts = [row[0] for row in db.execute("SELECT text FROM chunks ORDER BY chunk_id")]
+    db.executemany("INSERT INTO acronyms VALUES (?,?)", find_acronyms(texts).items())
 
 
 def _store_embeddings(db, previous, embed_texts: dict[str, str], settings: Settings, progress) -> None:

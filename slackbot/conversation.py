@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from errors import NotAllowed, SendBotError
+from errors import IndexMissing, NotAllowed, SendBotError
 from settings import Settings
 from slackbot import requests
 from slackbot.feedback import record_feedback
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 5
 MORE_SOURCES = 5
+MORE_SOURCES_SEARCHED = 20  # passages looked at to find MORE_SOURCES on pages the answer did not cite
 HELP_TITLE = "How to use sendbot"
 HELP_LINES = [
     (
@@ -43,6 +44,12 @@ HELP_LINES = [
     "Admins: `ingest` re-reads the documents folder; DM me a PDF or Word file to add it.",
 ]
 NOT_ADMIN = "Sorry, only sendbot admins can add documents or run an ingest. Nothing has been changed."
+# The index's own message names server paths and CLI commands; officers get this instead.
+NO_INDEX_YET = (
+    "No documents have been indexed yet. An admin can add some with `/sendbot ingest`,"
+    " or by sending me a PDF or Word file in a DM."
+)
+ADMIN_VERBS = {requests.INGEST}
 FEEDBACK_THANKS = {
     "helpful": "Thanks, glad it helped.",
     "not_helpful": "Thanks, noted.",
@@ -79,6 +86,9 @@ class Conversation:
         progress: Callable[[str], None] | None = None,
     ) -> Reply:
         """Answer one request; `thread` names the conversation whose earlier turns count."""
+        refused = self.refusal(requester, request)
+        if refused is not None:
+            return refused
         try:
             if request.verb == requests.ASK:
                 return self._ask(requester, request.text, thread)
@@ -89,7 +99,7 @@ class Conversation:
             if request.verb == requests.STATUS:
                 return NoticeReply("Index status", self.library.status_lines())
             if request.verb == requests.INGEST:
-                return self._ingest(requester, progress)
+                return self._ingest(progress)
             return NoticeReply(HELP_TITLE, HELP_LINES)
         except SendBotError as exc:
             return _problem(exc)
@@ -109,9 +119,13 @@ class Conversation:
         records = self.library.decisions(filters)
         return _page(requests.DECISIONS, filters.describe(), records, request)
 
-    def _ingest(self, requester: Requester, progress: Callable[[str], None] | None) -> Reply:
-        if not requester.is_admin:
-            raise NotAllowed(NOT_ADMIN)
+    def refusal(self, requester: Requester, request: Request) -> NoticeReply | None:
+        """The polite no for a request this requester may not make, before anything is done."""
+        if request.verb in ADMIN_VERBS and not requester.is_admin:
+            return _problem(NotAllowed(NOT_ADMIN))
+        return None
+
+    def _ingest(self, progress: Callable[[str], None] | None) -> Reply:
         report = self.library.ingest([self.documents_dir], progress)
         return NoticeReply("Ingest finished", report.summary_lines(), warning=bool(report.failed))
 
@@ -122,7 +136,7 @@ class Conversation:
             return NoticeReply("I no longer have that answer; please ask again.", warning=True)
         try:
             cited = {(source["doc"], source["page"]) for source in turn.sources}
-            hits = self.library.search(turn.resolved_question, k=MORE_SOURCES + len(cited))
+            hits = self.library.search(turn.resolved_question, k=MORE_SOURCES_SEARCHED)
         except SendBotError as exc:
             return _problem(exc)
         fresh = [hit for hit in hits if (hit.doc, hit.page) not in cited]
@@ -186,7 +200,8 @@ def _page(kind: str, filters: str, records: list, request: Request) -> RecordsRe
 
 
 def _problem(exc: SendBotError) -> NoticeReply:
-    return NoticeReply("Sorry, I couldn't do that", [str(exc)], warning=True)
+    message = NO_INDEX_YET if isinstance(exc, IndexMissing) else str(exc)
+    return NoticeReply("Sorry, I couldn't do that", [message], warning=True)
 
 
 def build_conversation(settings: Settings, library: Library | None = None) -> Conversation:

@@ -88,50 +88,46 @@ def answer_in_thread(
     user: str,
     text: str,
 ) -> None:
-    """A mention or a DM: the reply goes in the message's thread, remembering the thread."""
-    services.submit(_answer_in_thread, services, client, channel, thread_ts, user, text)
+    """A mention or a DM: the reply goes in the message's thread, remembering the thread.
 
-
-def _answer_in_thread(services, client, channel, thread_ts, user, text) -> None:
+    The placeholder is posted from the listener's own thread, so it appears at once even
+    when every worker is busy answering; only the answering waits for a worker.
+    """
     if not services.policy.channel_allowed(channel):
         client.chat_postEphemeral(channel=channel, user=user, text=blocks.CHANNEL_NOT_ALLOWED)
         return
     request = parse_request(text)
+    requester = _requester(services, client, user)
+    refused = services.conversation.refusal(requester, request)
+    if refused is not None:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.render(refused))
+        return
     message = ReplyMessage(client, channel, thread_ts, _placeholder(request))
-    message.fill(
+    services.submit(
+        message.fill,
         lambda m: services.conversation.handle(
-            _requester(services, client, user),
-            request,
-            thread_key(channel, thread_ts),
-            m.progress,
+            requester, request, thread_key(channel, thread_ts), m.progress
         ),
         services.slack.document_base_url,
     )
 
 
 def run_command(services: Services, client: WebClient, respond: Respond, command: dict) -> None:
-    """`/sendbot ...`, already acknowledged."""
-    services.submit(_run_command, services, client, respond, command)
-
-
-def _run_command(services, client, respond, command) -> None:
+    """`/sendbot ...`, already acknowledged: questions and ingests get a message in the channel."""
     channel, user = command["channel_id"], command["user_id"]
     if not services.policy.channel_allowed(channel):
         respond(text=blocks.CHANNEL_NOT_ALLOWED, response_type="ephemeral")
         return
     request = parse_request(command.get("text") or "")
     requester = _requester(services, client, user)
-    if request.verb in POSTED_IN_CHANNEL:
+    if request.verb in POSTED_IN_CHANNEL and services.conversation.refusal(requester, request) is None:
         try:
             message = ReplyMessage(client, channel, None, _placeholder(request))
         except SlackApiError as exc:  # e.g. not_in_channel: still answer, privately
-            log.info(
-                "can't post in %s (%s); answering privately",
-                channel,
-                exc.response.get("error"),
-            )
+            log.info("can't post in %s (%s); answering privately", channel, exc.response.get("error"))
         else:
-            message.fill(
+            services.submit(
+                message.fill,
                 lambda m: services.conversation.handle(
                     requester, request, thread_key(channel, m.ts), m.progress
                 ),
@@ -139,9 +135,11 @@ def _run_command(services, client, respond, command) -> None:
                 asked_by=user,
             )
             return
-    _respond_privately(
+    services.submit(
+        _respond_privately,
         respond,
-        lambda: services.conversation.handle(requester, request, thread_key(channel, "")),
+        # private answers of one user in one channel make one conversation
+        lambda: services.conversation.handle(requester, request, thread_key(channel, f"private-{user}")),
         services.slack.document_base_url,
     )
 
@@ -196,14 +194,12 @@ def show_more_records(
 
 def add_upload(services: Services, client: WebClient, *, channel: str, user: str, file_id: str) -> None:
     """A file shared in a DM with the bot: an admin's document is added to the index."""
-    if is_direct_message(channel):
-        services.submit(_add_upload, services, client, channel, user, file_id)
-
-
-def _add_upload(services, client, channel, user, file_id) -> None:
+    if not is_direct_message(channel):
+        return
     slack = services.slack
     message = ReplyMessage(client, channel, None, READING_UPLOAD)
-    message.fill(
+    services.submit(
+        message.fill,
         lambda m: services.conversation.add_upload(
             _requester(services, client, user),
             incoming_file(client, file_id, slack.bot_token.get_secret_value(), slack.api_url),

@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 
 import waitress
+from slack_bolt import BoltResponse
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.error import BoltError
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HTTP_THREADS = 8
+# The Socket Mode client notices a connection Slack closed at its next ping, then reconnects.
+SOCKET_PING_SECONDS = 5.0
 GUIDE = "docs/connect-to-slack.md"
 HTTP = "http"
 SOCKET = "socket"
@@ -50,6 +54,17 @@ def require_slack_settings(slack: SlackSettings, mode: str) -> None:
             + "; ".join(problems)
             + f". See {GUIDE}."
         )
+
+
+class EventsEndpoint(SlackRequestHandler):
+    """bolt's WSGI adapter, refusing a body that is not JSON or a form with 400, not a 500 traceback."""
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        try:
+            return super().dispatch(request)
+        except ValueError:
+            log.warning("refused a request whose body could not be parsed")
+            return BoltResponse(status=400, body="Bad Request")
 
 
 def _start(settings: Settings, mode: str, services: Services | None) -> Services:
@@ -79,7 +94,7 @@ def build_http_server(
 ) -> BaseWSGIServer | MultiSocketServer:
     """The loaded, warmed app behind waitress, bound to host:port but not yet serving."""
     services = _start(settings, HTTP, services)
-    handler = SlackRequestHandler(_app(services, socket_mode=False), path=EVENTS_PATH)
+    handler = EventsEndpoint(_app(services, socket_mode=False), path=EVENTS_PATH)
     return waitress.create_server(handler, host=host, port=port, threads=HTTP_THREADS, ident="sendbot")
 
 
@@ -99,6 +114,7 @@ def build_socket_handler(settings: Settings, services: Services | None = None) -
     return SocketModeHandler(
         _app(services, socket_mode=True),
         app_token=settings.slack.app_token.get_secret_value(),
+        ping_interval=SOCKET_PING_SECONDS,
     )
 
 

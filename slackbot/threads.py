@@ -16,6 +16,7 @@ from answer.models import Answer, Turn
 from slackbot.storage import opened
 
 HISTORY_TURNS = 6  # enough for "and in year three?" chains; older turns only add noise
+RETENTION_DAYS = 90  # questions name people and cases: keep them no longer than follow-ups need
 
 
 @dataclass
@@ -45,8 +46,10 @@ class ThreadMemory:
         return [Turn(question=row["question"], answer=row["answer"]) for row in reversed(rows)]
 
     def remember(self, thread: str, user: str, answer: Answer) -> int:
-        """Store one answered question; returns the turn id."""
+        """Store one answered question (forgetting turns past the retention period); returns its id."""
+        now = time.time()
         with opened(self.data_dir) as db:
+            db.execute("DELETE FROM turns WHERE created < ?", (now - RETENTION_DAYS * 86400,))
             cursor = db.execute(
                 "INSERT INTO turns (thread, user, question, resolved_question, answer, found,"
                 " sources, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -58,7 +61,7 @@ class ThreadMemory:
                     answer.text,
                     int(answer.found),
                     json.dumps([citation.as_json() for citation in answer.citations]),
-                    time.time(),
+                    now,
                 ),
             )
             return int(cursor.lastrowid or 0)

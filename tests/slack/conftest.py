@@ -27,10 +27,11 @@ from slack_payloads import (
     signature_headers,
     slash_command,
 )
+from waitress import wasyncore
 
 from settings import Settings
 from slackbot.library import Library
-from slackbot.server import EVENTS_PATH, build_http_server
+from slackbot.server import EVENTS_PATH, build_http_server, build_socket_handler
 from slackbot.services import Services, build_services
 
 ADMIN = "UADMIN"
@@ -40,7 +41,7 @@ MAX_UPLOAD_MB = 1
 
 
 @pytest.fixture(autouse=True)
-def slack_env(monkeypatch, tmp_path: Path, corpus_index: Path) -> None:
+def slack_env(monkeypatch, tmp_path: Path) -> None:
     """Every test gets its own data and documents folders and a clean Slack environment."""
     for name in ("SENDBOT_ALLOWED_CHANNELS", "SENDBOT_ADMIN_USERGROUP", "SENDBOT_DOCUMENT_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
@@ -49,7 +50,7 @@ def slack_env(monkeypatch, tmp_path: Path, corpus_index: Path) -> None:
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
     monkeypatch.setenv("SENDBOT_ADMINS", ADMIN)
     monkeypatch.setenv("SENDBOT_MAX_UPLOAD_MB", str(MAX_UPLOAD_MB))
-    monkeypatch.setenv("SENDBOT_INDEX_DIR", str(corpus_index))
+    monkeypatch.setenv("SENDBOT_INDEX_DIR", str(tmp_path / "no-index"))
     monkeypatch.setenv("SENDBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SENDBOT_DOCUMENTS_DIR", str(tmp_path / "workspace" / "documents"))
 
@@ -71,10 +72,17 @@ def socket_mode(fake_slack: FakeSlack):
 
 
 @pytest.fixture
-def writable_index(monkeypatch, tmp_path: Path, corpus_index: Path) -> Path:
+def corpus_env(monkeypatch, corpus_index: Path) -> Path:
+    """The bot reads the shared corpus index."""
+    monkeypatch.setenv("SENDBOT_INDEX_DIR", str(corpus_index))
+    return corpus_index
+
+
+@pytest.fixture
+def writable_index(monkeypatch, tmp_path: Path, corpus_env: Path) -> Path:
     """A private copy of the corpus index, for tests that ingest into it."""
     copy = tmp_path / "index"
-    shutil.copytree(corpus_index, copy, symlinks=True)
+    shutil.copytree(corpus_env, copy, symlinks=True)
     monkeypatch.setenv("SENDBOT_INDEX_DIR", str(copy))
     return copy
 
@@ -105,7 +113,7 @@ class RunningBot:
 
 
 @pytest.fixture
-def start_bot(fake_slack: FakeSlack, embedder) -> Callable[..., RunningBot]:
+def start_bot(fake_slack: FakeSlack, corpus_env: Path, embedder) -> Callable[..., RunningBot]:
     """start_bot(library=None) -> RunningBot; settings are read from the environment at call time."""
     started = []
 
@@ -120,6 +128,37 @@ def start_bot(fake_slack: FakeSlack, embedder) -> Callable[..., RunningBot]:
 
     yield start
     for server, thread, services in started:
-        server.close()
+        stop_waitress(server)
         thread.join(5)
-        services.workers.shutdown(wait=True)
+        services.workers.shutdown(wait=True, cancel_futures=True)
+
+
+def stop_waitress(server) -> None:
+    """Close waitress from inside its own loop, so the loop ends instead of polling closed sockets."""
+
+    def close_all() -> None:
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(server._map)
+
+    server.trigger.pull_trigger(close_all)
+
+
+@pytest.fixture
+def start_socket_bot(
+    fake_slack: FakeSlack, socket_mode: FakeSocketMode, corpus_env: Path, embedder
+) -> Callable[[], Services]:
+    """start_socket_bot() connects the bot to the local Socket Mode endpoint; returns its services."""
+    started = []
+
+    def start() -> Services:
+        settings = Settings()
+        services = build_services(settings)
+        handler = build_socket_handler(settings, services)
+        handler.connect()
+        started.append((handler, services))
+        return services
+
+    yield start
+    for handler, services in started:
+        handler.close()
+        services.workers.shutdown(wait=True, cancel_futures=True)

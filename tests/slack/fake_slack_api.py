@@ -115,9 +115,7 @@ class FakeSlack:
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
-                found = [
-                    c for c in self.calls if c.method == method and (where is None or where(c))
-                ]
+                found = [c for c in self.calls if c.method == method and (where is None or where(c))]
                 if len(found) >= count:
                     return found
                 left = deadline - time.monotonic()
@@ -136,9 +134,11 @@ class FakeSlack:
         posted = self.wait_for(
             "chat.postMessage",
             timeout=timeout,
-            where=lambda c: c.body.get("channel") == channel
-            and c.body.get("thread_ts") == thread_ts
-            and c.response.get("ok"),
+            where=lambda c: (
+                c.body.get("channel") == channel
+                and c.body.get("thread_ts") == thread_ts
+                and c.response.get("ok")
+            ),
         )[0]
         if not is_placeholder(posted.body):
             return posted.body

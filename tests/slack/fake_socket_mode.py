@@ -19,6 +19,7 @@ from websockets.sync.server import ServerConnection, serve
 class FakeSocketMode:
     def __init__(self) -> None:
         self.connections: list[ServerConnection] = []
+        self.closed = 0  # connections that have ended
         self.acks: dict[str, dict] = {}
         self._changed = threading.Condition()
         self._ids = itertools.count(1)
@@ -50,6 +51,9 @@ class FakeSocketMode:
                         self._changed.notify_all()
         except ConnectionClosed:
             pass
+        with self._changed:
+            self.closed += 1
+            self._changed.notify_all()
 
     def _wait(self, ready, timeout: float, what: str):
         deadline = time.monotonic() + timeout
@@ -63,6 +67,9 @@ class FakeSocketMode:
 
     def wait_for_connections(self, count: int, timeout: float = 20.0) -> None:
         self._wait(lambda: len(self.connections) >= count, timeout, f"{count} connection(s)")
+
+    def wait_for_closed(self, count: int, timeout: float = 20.0) -> None:
+        self._wait(lambda: self.closed >= count, timeout, f"{count} closed connection(s)")
 
     def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict:
         return self._wait(lambda: self.acks.get(envelope_id), timeout, f"ack of {envelope_id}")
@@ -88,3 +95,9 @@ class FakeSocketMode:
         with self._changed:
             connection = self.connections[-1]
         connection.close()
+
+    def ask_to_reconnect(self) -> None:
+        """Slack's "disconnect" message: it will close this connection soon, so open another."""
+        with self._changed:
+            connection = self.connections[-1]
+        connection.send(json.dumps({"type": "disconnect", "reason": "refresh_requested"}))

@@ -1,0 +1,189 @@
+"""Commitment and vote questions answered from the records the ingest extracted.
+
+"What are we doing in year 2 on EHCPs?", "list the commitments under priority 3 of the
+SEND strategy" and "how did Schools Forum vote on de-delegation?" have exact answers:
+the strategy's commitments for that priority and year, the recommendation with its
+"Approved: N Rejected: N Abstained: N" line. A question is routed here by its words
+(commit/priority/year/strategy, vote); the filters it names (priority, year, strategy,
+body, period) select records, its remaining words rank them, and each record is cited
+by its document and page. If nothing matches well enough, the passage route answers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from answer import timewords
+from answer.cite import citation_for
+from answer.models import Answer, Citation
+from answer.question import QuestionInfo
+from answer.vocab import Vocabulary
+from answer.words import content_terms, term_set
+from errors import BadFilter
+from index.records import find_commitments, find_decisions
+from ingest.models import Commitment, Decision, Hit
+
+NUMBER = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
+PRIORITY = re.compile(rf"\bpriority\s+({NUMBER})\b", re.I)
+YEAR = re.compile(rf"\b(?:year\s+{NUMBER}|(?:first|second|third|fourth) year|(?:19|20)\d\d\s*[-/]\s*\d{{2,4}})\b", re.I)
+COMMITMENT = re.compile(r"\bcommit\w*|\bpromis\w*|\bwhat (?:are|is|will) (?:we|the council) (?:doing|planning|do)\b|"
+                        r"\bplann\w* (?:for|in)\b", re.I)
+STRATEGY = re.compile(r"\bstrateg(?:y|ies)\b|\bplan\b", re.I)
+LIST = re.compile(r"\blist\b|\bwhat are (?:all )?the\b|\ball (?:the )?commitments\b|\bwhat are we doing\b", re.I)
+VOTE = re.compile(r"\bvot(?:e|ed|es|ing)\b", re.I)
+# Words that route or filter, so they are not asked of a record's own text.
+ROUTING_WORDS = set(content_terms(
+    "commit commits commitment commitments committed promise doing planning plan strategy strategies priority "
+    "priorities year years list vote voted votes voting count forum cabinet committee council"
+))
+MIN_MATCH = 0.5  # weighted share of the question's other words the best record must hold
+CLOSE_TO_BEST = 0.8  # further records kept when they match nearly as well
+MAX_LISTED = 12  # commitments listed before "and N more"
+MAX_ANSWERS = 3  # records quoted for a question that asks for one thing
+
+
+def answer_from_records(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer | None:
+    """An answer from commitment or decision records, or None to let passages answer.
+
+    The filters come from the question's own words, so one the records cannot read
+    ("2020-23", a strategy's whole span) sends the question to the passages, not back
+    to the user as an error.
+    """
+    text = info.text
+    filtered = PRIORITY.search(text) or _academic_year(text)
+    try:
+        if VOTE.search(text):
+            return _decisions(searcher, info, vocabulary)
+        if COMMITMENT.search(text) and (filtered or STRATEGY.search(text)) or (filtered and STRATEGY.search(text)):
+            return _commitments(searcher, info, vocabulary)
+    except BadFilter:
+        return None
+    return None
+
+
+def _academic_year(text: str) -> str:
+    """"Year Two", "year 2", "2022-23", "2022/2023": one year of a strategy, not its span."""
+    for match in YEAR.finditer(text):
+        span = re.match(r"((?:19|20)\d\d)\s*[-/]\s*(\d{2,4})", match.group(0))
+        if not span or int(span.group(2)[-2:]) == (int(span.group(1)) + 1) % 100:
+            return match.group(0)
+    return ""
+
+
+def _commitments(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer | None:
+    priority = PRIORITY.search(info.text)
+    records = find_commitments(
+        searcher,
+        strategy=_named(info.text, {c.strategy for c in find_commitments(searcher)}),
+        priority=priority.group(1) if priority else None,
+        year=_academic_year(info.text) or None,
+    )
+    titles = _titles(searcher)
+    ranked = _rank(info, vocabulary, records, lambda c: " ".join([c.text, c.priority_title, *c.themes, titles.get(c.doc, "")]))
+    if ranked is None:
+        return None
+    wanted = LIST.search(info.text) or not ranked.topic
+    kept = ranked.all_matching(MAX_LISTED) if wanted else ranked.best(MAX_ANSWERS)
+    lines, citations = [], _Citations(searcher)
+    for commitment in kept:
+        label = ", ".join(p for p in (
+            f"{commitment.strategy} strategy" if commitment.strategy else "",
+            f"priority {commitment.priority}" if commitment.priority is not None else "",
+            commitment.year_label or commitment.year,
+        ) if p)
+        n = citations.add(commitment.doc, commitment.page, commitment.priority_title, commitment.text)
+        lines.append(f"{label}: {commitment.text} [{n}]" if label else f"{commitment.text} [{n}]")
+    more = len(ranked.all_matching(len(records))) - len(kept) if wanted else 0
+    if more > 0:
+        lines.append(f"... and {more} more commitments on the same pages.")
+    return Answer(question=info.text, text="\n".join(lines), found=True, citations=citations.list)
+
+
+def _decisions(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer | None:
+    when = timewords.scope(info.text)
+    records = find_decisions(
+        searcher,
+        body=_named(info.text, {d.body for d in find_decisions(searcher)}),
+        date_from=when.date_from or None,
+        date_to=when.date_to or None,
+    )
+    voted = [d for d in records if d.votes]
+    titles = _titles(searcher)
+    ranked = _rank(info, vocabulary, voted, lambda d: f"{d.text} {d.item_title} {titles.get(d.doc, '')}")
+    if ranked is None or not ranked.topic:
+        return None
+    lines, citations = [], _Citations(searcher)
+    for decision in ranked.best(MAX_ANSWERS):
+        line = f"{decision.text} {vote_line(decision)}"
+        n = citations.add(decision.doc, decision.page, decision.item_title, line)
+        where = ", ".join(p for p in (decision.body, decision.date, decision.item_title) if p)
+        lines.append(f"{where}: {line} [{n}]")
+    return Answer(question=info.text, text="\n".join(lines), found=True, citations=citations.list)
+
+
+def vote_line(decision: Decision) -> str:
+    """The vote as minutes print it, so it can be checked against the page."""
+    votes = decision.votes or {}
+    return f"Approved: {votes.get('approved', 0)} Rejected: {votes.get('rejected', 0)} Abstained: {votes.get('abstained', 0)}"
+
+
+def _named(question: str, names: set[str]) -> str | None:
+    """The longest record name (strategy or body) whose every word the question uses."""
+    asked = term_set(question)
+    fitting = [name for name in names if name and set(content_terms(name)) <= asked]
+    return max(fitting, key=len) if fitting else None
+
+
+class _Ranked:
+    def __init__(self, scored: list[tuple[float, Commitment | Decision]], topic: bool) -> None:
+        self.scored = scored
+        self.topic = topic  # whether the question had words beyond its filters
+
+    def best(self, limit: int) -> list:
+        top = self.scored[0][0]
+        return [r for score, r in self.scored if score >= top * CLOSE_TO_BEST][:limit]
+
+    def all_matching(self, limit: int) -> list:
+        return [r for score, r in self.scored if score > 0 or not self.topic][:limit]
+
+
+def _rank(info: QuestionInfo, vocabulary: Vocabulary, records: list, text_of) -> _Ranked | None:
+    """Records ordered by the weighted share of the question's non-filter words they hold."""
+    if not records:
+        return None
+    names = term_set(" ".join({getattr(r, "strategy", "") or getattr(r, "body", "") for r in records}))
+    topic = {t: vocabulary.idf(w) for t, w in info.terms.items()
+             if t not in ROUTING_WORDS and t not in names and not PRIORITY.search(w) and not re.fullmatch(r"\d+", t)}
+    if not topic:
+        return _Ranked([(1.0, r) for r in records], topic=False)
+    total = sum(topic.values())
+    scored = [(sum(w for t, w in topic.items() if info.matches(t, term_set(text_of(r)))) / total, r) for r in records]
+    scored.sort(key=lambda pair: -pair[0])
+    if scored[0][0] < MIN_MATCH:
+        return None
+    return _Ranked(scored, topic=True)
+
+
+def _titles(searcher) -> dict[str, str]:
+    return dict(searcher.db.execute("SELECT doc, title FROM documents").fetchall())
+
+
+class _Citations:
+    """One citation per (document, page), numbered in order of first use."""
+
+    def __init__(self, searcher) -> None:
+        self.titles = _titles(searcher)
+        self.numbers: dict[tuple[str, int], Citation] = {}
+
+    def add(self, doc: str, page: int, section: str, quote: str) -> int:
+        key = (doc, page)
+        if key not in self.numbers:
+            hit = Hit(0, 0.0, quote, doc, self.titles.get(doc, doc), page, page, section, "", "")
+            self.numbers[key] = citation_for(len(self.numbers) + 1, hit, quote)
+        else:
+            self.numbers[key].quote += f" … {quote}"
+        return self.numbers[key].n
+
+    @property
+    def list(self) -> list[Citation]:
+        return list(self.numbers.values())

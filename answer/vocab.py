@@ -1,0 +1,78 @@
+"""What the indexed documents say about words: how rare each is, and what acronyms stand for.
+
+"EHCP" or "de-delegation" in a question says far more about which sentence answers it
+than "schools" does; a word no passage contains at all ("Nottinghamshire") is the
+strongest sign that the documents cannot answer the question. Staff write "SEMH" where a
+strategy writes "social, emotional and mental health", so a sentence that spells the
+acronym out counts as containing it. Frequencies come from the index's FTS5 table
+(cached per generation), expansions from the acronyms the ingest found.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import threading
+
+_cache: dict[tuple[str, str], int] = {}
+_sizes: dict[str, int] = {}
+
+_lock = threading.Lock()
+
+
+class Vocabulary:
+    """Passage frequencies of words in the searcher's live generation."""
+
+    def __init__(self, searcher) -> None:
+        self.db = searcher.db
+        self.generation = str(searcher.generation)
+        with _lock:
+            if self.generation not in _sizes:
+                _sizes[self.generation] = int(self.db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+        self.size = _sizes[self.generation]
+
+    def passages_with(self, word: str) -> int:
+        """How many passages contain the word (FTS5's porter stemming applies)."""
+        key = (self.generation, word.lower())
+        with _lock:
+            if key in _cache:
+                return _cache[key]
+        phrase = '"' + word.replace('"', " ") + '"'
+        try:
+            count = int(
+                self.db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (phrase,)).fetchone()[0]
+            )
+        except sqlite3.OperationalError:  # a token FTS5 cannot parse counts as unseen, not as an error
+            count = 0
+        with _lock:
+            _cache[key] = count
+        return count
+
+    def idf(self, word: str) -> float:
+        """Inverse passage frequency, smoothed; words in every passage weigh ~0.1."""
+        return math.log((self.size + 1) / (self.passages_with(word) + 0.5)) + 0.1
+
+    def expansion(self, acronym: str) -> str:
+        """What the documents spell the acronym out as (ingest collects these), or ""."""
+        row = self.db.execute(
+            "SELECT expansion FROM acronyms WHERE acronym IN (?, ?)", (acronym, acronym.upper())
+        ).fetchone()
+        return row[0] if row else ""
+
+    def in_document(self, word: str, doc: str) -> bool:
+        """Whether any passage (or the title) of one document contains the word."""
+        key = (self.generation, f"{word.lower()}\0{doc}")
+        with _lock:
+            if key in _cache:
+                return bool(_cache[key])
+        try:
+            row = self.db.execute(
+                "SELECT 1 FROM chunks_fts f JOIN chunks c ON c.chunk_id = f.rowid "
+                "JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ? AND d.doc = ? LIMIT 1",
+                ('"' + word.replace('"', " ") + '"', doc),
+            ).fetchone()
+        except sqlite3.OperationalError:
+            row = None
+        with _lock:
+            _cache[key] = int(row is not None)
+        return row is not None

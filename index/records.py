@@ -1,0 +1,293 @@
+"""Commitments and decisions as extracted at ingest, found by what an officer asks for.
+
+Both are read from the live generation's SQLite (`commitments`, `decisions`, joined to
+`documents` for the file name). Filters are plain and deterministic: a strategy or body
+by name (an exact name wins over names that merely contain it), a priority by number
+("2", "two", "Priority 2"), a year in any common spelling ("2022-2023", "2022/23",
+"22-23", "Year Two", "year 2", the last two relative to each strategy's own year
+columns), a theme tag, dates as ISO days, and query words that must all appear in the
+record (prefix match, so "EHCP" finds "EHCPs").
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import textwrap
+from contextlib import nullcontext
+from typing import IO
+
+from errors import BadFilter
+from index.search import STOPWORDS
+from ingest.commitments import NUMBER_WORDS, academic_year, relative_year, themes_for
+from ingest.models import Commitment, Decision
+
+COMMITMENT_COLUMNS = ["strategy", "priority", "priority_title", "year", "year_label", "theme", "text", "doc", "page"]
+DECISION_COLUMNS = ["body", "date", "item", "item_title", "text", "approved", "rejected", "abstained",
+                    "presenter", "outcome", "doc", "page"]
+ISO_DAY = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+# -- commitments ------------------------------------------------------------------------------
+
+
+def find_commitments(
+    searcher,
+    strategy: str | None = None,
+    priority: int | str | None = None,
+    year: str | None = None,
+    theme: str | None = None,
+    query: str | None = None,
+) -> list[Commitment]:
+    """Commitments matching every filter given, ordered by document, priority, year, page."""
+    rows = _rows(
+        searcher,
+        "SELECT c.*, d.doc FROM commitments c JOIN documents d USING (doc_id) ORDER BY d.doc, c.commitment_id",
+    )
+    records = [
+        (row["commitment_id"], Commitment(
+            strategy=row["strategy"] or "", priority=row["priority"], priority_title=row["priority_title"] or "",
+            year=row["year"] or "", themes=json.loads(row["themes"] or "[]"), text=row["text"],
+            page=row["page"] or 0, year_label=row["year_label"] or "", doc=row["doc"],
+        ))
+        for row in rows
+    ]
+    if strategy:
+        records = _by_name(records, strategy, lambda c: c.strategy)
+    if priority not in (None, ""):
+        wanted = parse_priority(priority)
+        records = [(i, c) for i, c in records if c.priority == wanted]
+    if year:
+        records = _by_year(records, year)
+    if theme:
+        records = [(i, c) for i, c in records if _has_theme(c, theme)]
+    if query:
+        words = _query_words(query)
+        records = [(i, c) for i, c in records
+                   if _matches(words, " ".join([c.text, c.priority_title, c.strategy, c.year_label, *c.themes]))]
+    records.sort(key=lambda pair: (pair[1].doc, pair[1].priority is None, pair[1].priority or 0,
+                                   pair[1].year or "~", pair[1].page, pair[0]))
+    return [c for _, c in records]
+
+
+def normalise_year(text: str, available_years: list[str] | None = None) -> str:
+    """A year as officers write it, as the index stores it: "2022-2023".
+
+    Accepts "2022-2023", "2022-23", "2022/23", "22-23", "2022/2023", "2022 to 2023" and
+    "2022" (the year starting then); "Year Two", "year 2", "second year" and "Y2" count
+    from the first of `available_years` (a strategy's own year columns). "" when the text
+    names no year, or a relative year the strategy does not have.
+    """
+    text = " ".join((text or "").split())
+    found = academic_year(text.replace(" to ", "-"))
+    if found:
+        return found
+    single = re.fullmatch(r"(?:19|20)\d{2}", text)
+    if single:
+        start = int(text)
+        return f"{start}-{start + 1}"
+    relative = relative_year(text)
+    years = sorted(set(y for y in (available_years or []) if y))
+    if relative and relative <= len(years):
+        return years[relative - 1]
+    return ""
+
+
+def parse_priority(value: int | str) -> int:
+    """2, "2", "two", "Priority 2", "priority two" -> 2."""
+    if isinstance(value, int):
+        return value
+    text = re.sub(r"^\s*priority\s*", "", str(value), flags=re.I).strip().lower()
+    if text.isdigit():
+        return int(text)
+    if text in NUMBER_WORDS:
+        return NUMBER_WORDS[text]
+    raise BadFilter(f'"{value}" is not a priority number (try 2, "two" or "Priority 2").')
+
+
+def _by_year(records: list[tuple[int, Commitment]], year: str) -> list[tuple[int, Commitment]]:
+    """Relative years ("Year Two") are resolved against each strategy's own years."""
+    years_of: dict[tuple[str, str], list[str]] = {}
+    for _, c in records:
+        years_of.setdefault((c.doc, c.strategy), [])
+        if c.year and c.year not in years_of[(c.doc, c.strategy)]:
+            years_of[(c.doc, c.strategy)].append(c.year)
+    absolute = normalise_year(year)
+    relative = 0 if absolute else relative_year(year)
+    if not relative and not absolute:
+        raise BadFilter(
+            f'"{year}" is not a year I understand (try 2022-2023, 2022/23, 22-23 or "Year Two").'
+        )
+    kept = []
+    for pair in records:
+        c = pair[1]
+        if absolute:
+            wanted = absolute
+        else:
+            wanted = normalise_year(year, years_of[(c.doc, c.strategy)])
+        if (wanted and c.year == wanted) or (not c.year and relative and relative_year(c.year_label) == relative):
+            kept.append(pair)
+    return kept
+
+
+def _has_theme(commitment: Commitment, theme: str) -> bool:
+    wanted = theme.lower().strip()
+    implied = {t.lower() for t in themes_for(theme)}
+    for tag in commitment.themes:
+        tag = tag.lower()
+        if wanted in tag or tag in implied or (len(tag) > 3 and tag.rstrip("s") == wanted.rstrip("s")):
+            return True
+    return False
+
+
+# -- decisions --------------------------------------------------------------------------------
+
+
+def find_decisions(
+    searcher,
+    body: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    query: str | None = None,
+) -> list[Decision]:
+    """Decisions matching every filter given, ordered by date, document and page."""
+    rows = _rows(
+        searcher,
+        "SELECT x.*, d.doc FROM decisions x JOIN documents d USING (doc_id) ORDER BY d.doc, x.decision_id",
+    )
+    records = [
+        (row["decision_id"], Decision(
+            body=row["body"] or "", date=row["date"] or "", item=row["item"] or "",
+            item_title=row["item_title"] or "", text=row["text"], page=row["page"] or 0,
+            votes=json.loads(row["votes"]) if row["votes"] else None, presenter=row["presenter"] or "",
+            outcome=row["outcome"] or "", doc=row["doc"],
+        ))
+        for row in rows
+    ]
+    if body:
+        records = _by_name(records, body, lambda d: d.body)
+    if date_from:
+        start = iso_day(date_from, end=False)
+        records = [(i, d) for i, d in records if d.date and d.date >= start]
+    if date_to:
+        end = iso_day(date_to, end=True)
+        records = [(i, d) for i, d in records if d.date and d.date <= end]
+    if query:
+        words = _query_words(query)
+        records = [(i, d) for i, d in records
+                   if _matches(words, " ".join([d.text, d.item_title, d.body, d.presenter, d.outcome]))]
+    records.sort(key=lambda pair: (pair[1].date, pair[1].doc, pair[1].page, pair[0]))
+    return [d for _, d in records]
+
+
+def iso_day(text: str, end: bool = False) -> str:
+    """"2024-02-13" as it is; "2024-02" and "2024" as their first (or, for `end`, last) day."""
+    match = ISO_DAY.match((text or "").strip())
+    if not match:
+        raise BadFilter(f'"{text}" is not a date I understand (use YYYY-MM-DD, YYYY-MM or YYYY).')
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    if day:
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    if month:
+        return f"{year}-{int(month):02d}-{'31' if end else '01'}"
+    return f"{year}-{'12-31' if end else '01-01'}"
+
+
+# -- output -----------------------------------------------------------------------------------
+
+
+def render_commitments(records: list[Commitment], width: int = 100) -> str:
+    """A readable table: strategy, priority, year, commitment, source page."""
+    if not records:
+        return "No commitments match."
+    rows = [(c.strategy, f"{c.priority}" if c.priority is not None else "-", c.year or c.year_label or "-",
+             c.text, f"{c.doc} p.{c.page}") for c in records]
+    return _table(["Strategy", "Priority", "Year", "Commitment", "Source"], rows, wrap=3, width=width) + (
+        f"\n{len(records)} commitment{'s' if len(records) != 1 else ''}."
+    )
+
+
+def render_decisions(records: list[Decision], width: int = 100) -> str:
+    """A readable table: body, date, item, decision, votes, source page."""
+    if not records:
+        return "No decisions match."
+    rows = []
+    for d in records:
+        votes = f"{d.votes['approved']}-{d.votes['rejected']}-{d.votes['abstained']}" if d.votes else d.outcome or "-"
+        item = f"{d.item}. {d.item_title}".strip(". ") if d.item or d.item_title else "-"
+        rows.append((d.body, d.date, item, d.text, votes, f"{d.doc} p.{d.page}"))
+    return _table(["Body", "Date", "Item", "Decision", "Vote (for-against-abstain)", "Source"], rows, wrap=3,
+                  width=width) + f"\n{len(records)} decision{'s' if len(records) != 1 else ''}."
+
+
+def write_commitments_csv(records: list[Commitment], out: IO[str]) -> None:
+    writer = csv.writer(out)
+    writer.writerow(COMMITMENT_COLUMNS)
+    for c in records:
+        writer.writerow([c.strategy, "" if c.priority is None else c.priority, c.priority_title, c.year,
+                         c.year_label, "; ".join(c.themes), c.text, c.doc, c.page])
+
+
+def write_decisions_csv(records: list[Decision], out: IO[str]) -> None:
+    writer = csv.writer(out)
+    writer.writerow(DECISION_COLUMNS)
+    for d in records:
+        votes = d.votes or {}
+        writer.writerow([d.body, d.date, d.item, d.item_title, d.text, votes.get("approved", ""),
+                         votes.get("rejected", ""), votes.get("abstained", ""), d.presenter, d.outcome, d.doc,
+                         d.page])
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _rows(searcher, sql: str) -> list:
+    searcher.refresh()
+    with getattr(searcher, "_lock", None) or nullcontext():
+        db = searcher.db
+    return db.execute(sql).fetchall()
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.sub(r"['’`]", "", text or "").lower().split())
+
+
+def _by_name(records: list, name: str, key) -> list:
+    """Records whose name is `name` (apostrophes and case aside); failing that, whose name
+    contains it."""
+    wanted = _folded(name)
+    exact = [pair for pair in records if _folded(key(pair[1])) == wanted]
+    if exact:
+        return exact
+    return [pair for pair in records if wanted in _folded(key(pair[1]))]
+
+
+def _query_words(query: str) -> list[str]:
+    words = [w.lower() for w in re.findall(r"[A-Za-z0-9£%]+", query or "")]
+    return [w for w in words if w not in STOPWORDS] or words
+
+
+def _matches(words: list[str], haystack: str) -> bool:
+    tokens = re.findall(r"[a-z0-9£%]+", _folded(haystack))
+    return all(any(t.startswith(_stem(w)) for t in tokens) for w in words)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ies", "es", "s"):
+        if len(word) > 4 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _table(headers: list[str], rows: list[tuple], wrap: int, width: int) -> str:
+    """Fixed columns, with the `wrap` column wrapped to what the width leaves it."""
+    caps = [min(max(len(h), *(len(str(r[i])) for r in rows)), 40) for i, h in enumerate(headers)]
+    caps[wrap] = max(30, width - sum(c for i, c in enumerate(caps) if i != wrap) - 2 * (len(headers) - 1))
+    lines = ["  ".join(h.ljust(caps[i]) for i, h in enumerate(headers)).rstrip(),
+             "  ".join("-" * caps[i] for i in range(len(headers)))]
+    for row in rows:
+        cells = [textwrap.wrap(str(cell), caps[i]) or [""] for i, cell in enumerate(row)]
+        for n in range(max(len(c) for c in cells)):
+            lines.append("  ".join((c[n] if n < len(c) else "").ljust(caps[i]) for i, c in enumerate(cells)).rstrip())
+    return "\n".join(lines)

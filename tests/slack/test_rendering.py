@@ -1,0 +1,81 @@
+"""Replies drawn for Slack and for the terminal, and Slack markup read back as plain words."""
+
+from __future__ import annotations
+
+from answer.models import Answer, Citation
+from ingest.models import Hit
+from slackbot import blocks, plaintext
+from slackbot.mrkdwn import plain_text
+from slackbot.replies import AnswerReply, NoticeReply
+
+CITATION = Citation(
+    1, "Leicestershire Minutes.pdf", "Schools Forum minutes", 4, "Item 6", "Approved 12 for, 1 against"
+)
+ANSWER = Answer("How did Forum vote?", "It approved de-delegation [1].", True, [CITATION])
+HIT = Hit(7, 0.5, "Nearby <passage> & text", "b.pdf", "B report", 2, 3, "Intro", "report", "2024-01-01")
+
+
+def sections(message: dict) -> list[str]:
+    return [block["text"]["text"] for block in message["blocks"] if block["type"] == "section"]
+
+
+def test_plain_text_drops_the_bots_mention_and_keeps_links_and_names_as_words():
+    typed = (
+        "<@UBOT> what did <@U2|sam> say in <#C1|send-team> about <https://x.org/a|this> &amp; &lt;EHCPs&gt;?"
+    )
+
+    assert plain_text(typed, "UBOT") == "what did @sam say in #send-team about this & <EHCPs>?"
+
+
+def test_an_answer_shows_its_markers_then_each_source_with_page_section_and_quote():
+    message = blocks.render(AnswerReply(ANSWER, turn_id=9))
+
+    answer, source = sections(message)
+    assert answer == "It approved de-delegation [1]."
+    assert source == "*[1]* Schools Forum minutes, p.4 · Item 6\n> Approved 12 for, 1 against"
+    assert message["text"] == ANSWER.text
+
+
+def test_a_source_links_to_its_page_when_a_base_url_is_set():
+    message = blocks.render(AnswerReply(ANSWER, turn_id=9), document_base_url="https://docs.example.org/send")
+
+    assert (
+        "<https://docs.example.org/send/Leicestershire%20Minutes.pdf#page=4|Schools Forum minutes>"
+        in (sections(message)[1])
+    )
+
+
+def test_without_an_answer_the_closest_passages_are_shown_escaped():
+    refusal = Answer("Who?", "I can't find this in the documents.", False, [], [HIT])
+
+    message = blocks.render(AnswerReply(refusal, turn_id=1))
+
+    assert "Nearby &lt;passage&gt; &amp; text" in sections(message)[1]
+
+
+def test_long_text_is_split_over_several_sections():
+    long_answer = Answer("q", "\n".join(f"line {n} " + "x" * 90 for n in range(100)), True, [CITATION])
+
+    parts = sections(blocks.render(AnswerReply(long_answer, turn_id=1)))[:-1]
+
+    assert len(parts) > 1 and all(len(part) <= blocks.SECTION_LIMIT for part in parts)
+    assert "\n".join(parts) == long_answer.text
+
+
+def test_the_terminal_lists_sources_under_the_answer():
+    text = plaintext.render(AnswerReply(ANSWER, turn_id=9))
+
+    assert text.splitlines()[:3] == [
+        "It approved de-delegation [1].",
+        "",
+        "Sources:",
+    ]
+    assert "[1] Schools Forum minutes, p.4, Item 6" in text
+    assert "“Approved 12 for, 1 against”" in text
+
+
+def test_a_warning_notice_is_marked_in_both_renderings():
+    notice = NoticeReply("Sorry, I couldn't do that", ["Only admins."], warning=True)
+
+    assert sections(blocks.render(notice)) == [":warning: *Sorry, I couldn't do that*\nOnly admins."]
+    assert plaintext.render(notice) == "! Sorry, I couldn't do that\nOnly admins."

@@ -1,0 +1,447 @@
+"""The bot over HTTP, end to end: signed requests in, Web API calls out, real index and model."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+
+import pytest
+from fake_slack_api import RESPONSE_URL, block_texts, is_placeholder
+from slack_payloads import direct_message, event_callback, mention, signature_headers
+
+from slackbot import blocks
+from slackbot.conversation import HELP_TITLE
+from slackbot.feedback import list_feedback
+from slackbot.library import Library
+from slackbot.threads import ThreadMemory
+
+QUESTION = "What did we commit to on EHCP quality in year two?"
+VOTE_QUESTION = "How did the Schools Forum vote on de-delegation?"
+QUIET_SECONDS = 0.5  # how long to watch for a message that must not come
+
+
+def action_ids(message: dict) -> list[str]:
+    return [
+        element["action_id"]
+        for block in message["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+
+
+def posts_in_thread(fake, channel: str, thread_ts: str | None) -> list:
+    return [
+        call
+        for call in fake.calls_to("chat.postMessage")
+        if call.body.get("channel") == channel and call.body.get("thread_ts") == thread_ts
+    ]
+
+
+class RecordingLibrary(Library):
+    """The real library, noting the history each question was asked with."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.asked: list[tuple[str, list]] = []
+
+    def answer(self, question, history=()):
+        self.asked.append((question, list(history)))
+        return super().answer(question, history)
+
+
+class SlowSearcher:
+    """The real searcher, made slow on purpose: every search takes `delay` seconds longer."""
+
+    def __init__(self, searcher, delay: float) -> None:
+        self._searcher = searcher
+        self.delay = delay
+
+    def search(self, *args, **kwargs):
+        time.sleep(self.delay)
+        return self._searcher.search(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._searcher, name)
+
+
+def test_mention_is_answered_in_its_thread_by_one_message_updated_in_place(start_bot, fake_slack):
+    bot = start_bot()
+    event = mention(QUESTION)
+
+    assert bot.event(event).status_code == 200
+
+    reply = fake_slack.final_reply("C1", event["ts"])
+    [placeholder] = posts_in_thread(fake_slack, "C1", event["ts"])
+    assert placeholder.body["text"] == blocks.SEARCHING
+    texts = block_texts(reply)
+    assert "*Sources*" in texts
+    assert any(text.startswith("*[1]*") and "p." in text for text in texts)
+    assert action_ids(reply) == [blocks.ACTION_HELPFUL, blocks.ACTION_NOT_HELPFUL, blocks.ACTION_MORE_SOURCES]
+    time.sleep(QUIET_SECONDS)
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1  # no separate sources message
+
+
+def test_sources_link_to_the_document_page_when_a_base_url_is_set(start_bot, fake_slack, monkeypatch):
+    monkeypatch.setenv("SENDBOT_DOCUMENT_BASE_URL", "https://docs.example.org/send/")
+    bot = start_bot()
+    event = mention(VOTE_QUESTION)
+    bot.event(event)
+
+    texts = block_texts(fake_slack.final_reply("C1", event["ts"]))
+
+    assert any("<https://docs.example.org/send/" in text and "#page=" in text for text in texts)
+
+
+def test_direct_message_is_answered_in_its_thread(start_bot, fake_slack):
+    bot = start_bot()
+    event = direct_message(VOTE_QUESTION, channel="D42")
+
+    bot.event(event)
+
+    reply = fake_slack.final_reply("D42", event["ts"])
+    assert "*Sources*" in block_texts(reply)
+
+
+def test_follow_up_in_a_thread_is_asked_with_the_earlier_turns(start_bot, fake_slack, corpus_index):
+    library = RecordingLibrary(corpus_index)
+    bot = start_bot(library)
+    first = mention(QUESTION)
+    bot.event(first)
+    fake_slack.final_reply("C1", first["ts"])
+
+    follow_up = mention("and in year three?", thread_ts=first["ts"])
+    bot.event(follow_up)
+    fake_slack.final_reply("C1", first["ts"])
+    fake_slack.wait_for("chat.update", count=2, where=lambda c: not is_placeholder(c.body))
+
+    (question_one, history_one), (question_two, history_two) = library.asked
+    assert history_one == []
+    assert question_two == "and in year three?"
+    assert [turn.question for turn in history_two] == [QUESTION]
+    assert history_two[0].answer  # the earlier answer text goes along too
+    other_thread = mention("and in year three?")
+    bot.event(other_thread)
+    fake_slack.final_reply("C1", other_thread["ts"])
+    assert library.asked[-1][1] == []  # a new thread starts with no history
+
+
+def test_slash_ask_posts_in_the_channel_then_updates_with_the_question_shown(start_bot, fake_slack):
+    bot = start_bot()
+
+    response = bot.command(f"ask {VOTE_QUESTION}", user="U7", channel="C5")
+
+    assert response.status_code == 200 and response.text == ""
+    reply = fake_slack.final_reply("C5", None)
+    assert f"<@U7> asked: {VOTE_QUESTION}" in block_texts(reply)
+    assert "*Sources*" in block_texts(reply)
+
+
+def test_slash_ask_where_the_bot_is_not_a_member_is_answered_privately(start_bot, fake_slack):
+    fake_slack.not_in_channels.add("C9")
+    bot = start_bot()
+
+    bot.command(f"ask {VOTE_QUESTION}", channel="C9")
+
+    [private] = fake_slack.wait_for(RESPONSE_URL)
+    assert private.body["response_type"] == "ephemeral"
+    assert "*Sources*" in block_texts(private.body)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_title"),
+    [("help", HELP_TITLE), ("", HELP_TITLE), ("status", "Index status")],
+)
+def test_help_and_status_are_answered_privately(start_bot, fake_slack, text, expected_title):
+    bot = start_bot()
+
+    bot.command(text)
+
+    [private] = fake_slack.wait_for(RESPONSE_URL)
+    assert private.body["response_type"] == "ephemeral"
+    assert private.body["text"] == expected_title
+    assert not fake_slack.calls_to("chat.postMessage")
+
+
+def test_commitments_list_first_page_in_full_and_more_gives_the_next(start_bot, fake_slack):
+    bot = start_bot()
+
+    bot.command("commitments SEND priority 2")
+
+    [first] = fake_slack.wait_for(RESPONSE_URL)
+    texts = block_texts(first.body)
+    assert "commitments* match" in texts[0] and "priority 2" in texts[0]
+    assert "(showing 1–5)" in texts[0]
+    [more] = [e for b in first.body["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert more["action_id"] == blocks.ACTION_MORE_RECORDS
+
+    bot.click(blocks.ACTION_MORE_RECORDS, more["value"])
+
+    second = fake_slack.wait_for(RESPONSE_URL, count=2)[1]
+    assert second.body["replace_original"] is True
+    assert "(showing 6–" in block_texts(second.body)[0]
+
+
+def test_decisions_are_listed_with_their_sources(start_bot, fake_slack):
+    bot = start_bot()
+
+    bot.command("decisions de-delegation")
+
+    [listing] = fake_slack.wait_for(RESPONSE_URL)
+    sections = [block["text"]["text"] for block in listing.body["blocks"] if block["type"] == "section"]
+    assert "decisions* match" in sections[0] and "de-delegation" in sections[0]
+    assert len(sections) > 1
+    assert all(", p." in record for record in sections[1:])  # each record cites its page
+
+
+def test_feedback_click_is_stored_with_question_answer_and_sources(start_bot, fake_slack, tmp_path):
+    bot = start_bot()
+    event = mention(QUESTION)
+    bot.event(event)
+    reply = fake_slack.final_reply("C1", event["ts"])
+    turn_id = [e["value"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]][0]
+
+    response = bot.click(blocks.ACTION_NOT_HELPFUL, turn_id, user="U3")
+
+    assert response.status_code == 200
+    [thanks] = fake_slack.wait_for(RESPONSE_URL)
+    assert thanks.body["response_type"] == "ephemeral" and thanks.body["replace_original"] is False
+    [stored] = list_feedback(bot.services.conversation.data_dir)
+    assert stored["question"] == QUESTION
+    assert stored["answer"] == reply["text"]
+    assert stored["sources"] and {"doc", "page", "quote"} <= set(stored["sources"][0])
+    assert (stored["user"], stored["verdict"]) == ("U3", "not_helpful")
+    assert stored["time"]
+
+
+def test_more_sources_click_shows_passages_the_answer_did_not_cite(start_bot, fake_slack):
+    bot = start_bot()
+    event = mention(VOTE_QUESTION)
+    bot.event(event)
+    reply = fake_slack.final_reply("C1", event["ts"])
+    turn_id = [e["value"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]][0]
+    cited = {
+        (s["doc"], s["page"])
+        for s in ThreadMemory(bot.services.conversation.data_dir).get(int(turn_id)).sources
+    }
+
+    bot.click(blocks.ACTION_MORE_SOURCES, turn_id)
+
+    [more] = fake_slack.wait_for(RESPONSE_URL)
+    assert more.body["response_type"] == "ephemeral"
+    texts = block_texts(more.body)
+    assert texts[0].startswith("More sources for")
+    assert len(texts) > 1
+    assert all(f"p.{page}" not in text for doc, page in cited for text in texts[1:] if doc in text)
+
+
+@pytest.mark.parametrize(
+    "sign",
+    [
+        lambda body: {"X-Slack-Signature": "v0=" + "0" * 64},
+        lambda body: signature_headers("a different body"),
+        lambda body: signature_headers(body, secret="not-the-secret"),
+        lambda body: signature_headers(body, timestamp=int(time.time()) - 3600),
+    ],
+    ids=["forged", "signed-other-body", "signed-other-secret", "stale-timestamp"],
+)
+def test_requests_not_signed_by_slack_are_refused(start_bot, fake_slack, sign):
+    bot = start_bot()
+    body = json.dumps(event_callback(mention(QUESTION)))
+
+    response = bot.post(body, "application/json", sign(body))
+
+    assert response.status_code == 401
+    time.sleep(QUIET_SECONDS)
+    assert not fake_slack.calls_to("chat.postMessage")
+
+
+def test_a_retried_event_is_acknowledged_but_answered_once(start_bot, fake_slack):
+    bot = start_bot()
+    event = mention(QUESTION)
+
+    first = bot.event(event, event_id="EvSAME")
+    retries = [
+        bot.event(
+            event,
+            event_id="EvSAME",
+            headers={"X-Slack-Retry-Num": str(n), "X-Slack-Retry-Reason": "http_timeout"},
+        )
+        for n in (1, 2, 3)
+    ]
+
+    assert [r.status_code for r in [first, *retries]] == [200, 200, 200, 200]
+    fake_slack.final_reply("C1", event["ts"])
+    time.sleep(QUIET_SECONDS)
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def test_an_event_answered_before_a_restart_is_not_answered_again_after_it(start_bot, fake_slack):
+    event = mention(QUESTION)
+    start_bot().event(event, event_id="EvBEFORE")
+    fake_slack.final_reply("C1", event["ts"])
+
+    restarted = start_bot()  # same data folder, so it knows which events were taken on
+    response = restarted.event(event, event_id="EvBEFORE", headers={"X-Slack-Retry-Num": "1"})
+
+    assert response.status_code == 200
+    time.sleep(QUIET_SECONDS)
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def test_slack_is_acknowledged_within_three_seconds_while_the_search_is_slow(
+    start_bot, fake_slack, corpus_index
+):
+    from index.search import Searcher
+
+    slow = SlowSearcher(Searcher.open(corpus_index), delay=0.0)
+    bot = start_bot(Library(corpus_index, open_searcher=lambda path: slow))
+    slow.delay = 3.5  # slower than Slack's three seconds, from now on (the start-up warm-up was quick)
+    event = mention(QUESTION)
+
+    started = time.monotonic()
+    responses = [bot.event(event), bot.command(f"ask {QUESTION}"), bot.click(blocks.ACTION_HELPFUL, "1")]
+    acknowledged = time.monotonic() - started
+
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert acknowledged < 3.0
+    fake_slack.wait_for(
+        "chat.postMessage", where=lambda c: c.body.get("thread_ts") == event["ts"], timeout=1.0
+    )
+    assert fake_slack.final_reply("C1", event["ts"], timeout=30)["text"]
+
+
+def test_fifty_concurrent_mentions_are_each_answered_exactly_once(start_bot, fake_slack):
+    bot = start_bot()
+    questions = [
+        QUESTION, VOTE_QUESTION, "What is the High Needs Block?", "Who chairs the Schools Forum?",
+        "What does the SEND and Inclusion Strategy aim to do?",
+    ]  # fmt: skip
+    events = [mention(questions[i % len(questions)], user=f"U{i}") for i in range(50)]
+    statuses = []
+    barrier = threading.Barrier(len(events))
+
+    def send(event):
+        barrier.wait()
+        statuses.append(bot.event(event).status_code)
+
+    threads = [threading.Thread(target=send, args=(event,)) for event in events]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert statuses == [200] * 50
+    for event in events:
+        assert fake_slack.final_reply("C1", event["ts"], timeout=60)
+    time.sleep(QUIET_SECONDS)
+    posted = [call.body["thread_ts"] for call in fake_slack.calls_to("chat.postMessage")]
+    assert sorted(posted) == sorted(event["ts"] for event in events)  # one each, none twice
+    finals = [c for c in fake_slack.calls_to("chat.update") if not is_placeholder(c.body)]
+    assert len(finals) == 50
+
+
+def test_a_rate_limited_call_is_retried_after_retry_after(start_bot, fake_slack):
+    fake_slack.rate_limit_once.add("chat.postMessage")
+    bot = start_bot()
+    event = mention(QUESTION)
+
+    bot.event(event)
+
+    assert fake_slack.final_reply("C1", event["ts"])
+    limited, accepted = fake_slack.calls_to("chat.postMessage")
+    assert limited.response["error"] == "ratelimited" and accepted.response["ok"]
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {**direct_message("hello from another bot"), "bot_id": "BOTHER"},
+        {**direct_message("a bot message"), "subtype": "bot_message"},
+        {**direct_message("my own words"), "bot_id": "BBOT", "user": "UBOT"},
+        {**mention("a bot mentioning me"), "bot_id": "BOTHER"},
+        {**direct_message("edited"), "subtype": "message_changed"},
+        {**direct_message("in a channel"), "channel_type": "channel", "channel": "C1"},
+    ],
+    ids=["other-bot", "bot-message", "own-message", "bot-mention", "edit", "channel-message"],
+)
+def test_bots_edits_and_channel_chatter_get_no_reply(start_bot, fake_slack, event):
+    bot = start_bot()
+
+    assert bot.event(event).status_code == 200
+
+    time.sleep(QUIET_SECONDS)
+    assert not fake_slack.calls_to("chat.postMessage")
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("{not json", "application/json"),
+        ("", "application/json"),
+        (json.dumps(event_callback({"type": "reaction_added", "user": "U1"})), "application/json"),
+        (
+            json.dumps(event_callback({"type": "app_mention", "text": "no user, no channel"})),
+            "application/json",
+        ),
+        (json.dumps({"type": "something_new"}), "application/json"),
+        ("payload=%7Bbroken", "application/x-www-form-urlencoded"),
+    ],
+    ids=[
+        "malformed-json",
+        "empty",
+        "unknown-event",
+        "mention-missing-fields",
+        "unknown-type",
+        "broken-payload",
+    ],
+)
+def test_malformed_and_unknown_requests_do_not_stop_the_bot(start_bot, fake_slack, body, content_type):
+    bot = start_bot()
+
+    response = bot.post(body, content_type)
+
+    assert response.status_code < 500
+    event = mention(QUESTION)
+    bot.event(event)
+    assert fake_slack.final_reply("C1", event["ts"])
+
+
+def test_a_failure_while_answering_gets_an_apology_and_the_cause_is_logged(
+    start_bot, fake_slack, corpus_index, caplog
+):
+    class BrokenLibrary(Library):
+        def answer(self, question, history=()):
+            if "explode" in question:
+                raise RuntimeError("the index caught fire")
+            return super().answer(question, history)
+
+    bot = start_bot(BrokenLibrary(corpus_index))
+    bad = mention("please explode")
+
+    with caplog.at_level(logging.ERROR):
+        bot.event(bad)
+        reply = fake_slack.final_reply("C1", bad["ts"])
+
+    assert reply["text"] == blocks.APOLOGY
+    assert "the index caught fire" not in json.dumps(reply)
+    assert "the index caught fire" in caplog.text
+    good = mention(QUESTION)
+    bot.event(good)
+    assert "*Sources*" in block_texts(fake_slack.final_reply("C1", good["ts"]))
+
+
+def test_outside_the_allowed_channels_the_asker_is_told_privately(start_bot, fake_slack, monkeypatch):
+    monkeypatch.setenv("SENDBOT_ALLOWED_CHANNELS", "C1,C2")
+    bot = start_bot()
+
+    bot.event(mention(QUESTION, user="U5", channel="C3"))
+    [note] = fake_slack.wait_for("chat.postEphemeral")
+    allowed = mention(QUESTION, channel="C2")
+    bot.event(allowed)
+
+    assert (note.body["channel"], note.body["user"]) == ("C3", "U5")
+    assert note.body["text"] == blocks.CHANNEL_NOT_ALLOWED
+    assert fake_slack.final_reply("C2", allowed["ts"])
+    assert not posts_in_thread(fake_slack, "C3", None)
