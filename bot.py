@@ -132,6 +132,43 @@ def _queries(query: str | None, from_stdin: bool):
 
 
 @cli.command()
+@click.argument("question", required=False)
+@_index_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per question.")
+@click.option("--stdin", "from_stdin", is_flag=True, help="Read one question per line from standard input.")
+@click.option(
+    "--history",
+    "history_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='Earlier turns, so a follow-up makes sense: JSON lines or a JSON list of {"question", "answer"}.',
+)
+def ask(question, index_dir, as_json, from_stdin, history_file) -> None:
+    """Answer a question from the indexed documents, citing the page behind each point.
+
+    Without a language model configured (SENDBOT_LLM_BASE_URL) the answer quotes the
+    sentences that answer it; either way it says so when the documents do not.
+
+    Example:
+
+        python bot.py ask "How did Schools Forum vote on de-delegation?"
+    """
+    from answer.compose import answer_question
+    from answer.followup import read_history
+    from answer.terminal import render_answer
+    from index.search import Searcher
+
+    history = read_history(history_file) if history_file else []
+    searcher = Searcher.open(_resolve_index(index_dir))
+    for text in _queries(question, from_stdin):
+        answer = answer_question(searcher, text, history)
+        if as_json:
+            _emit_json(answer.as_json())
+            sys.stdout.flush()
+        else:
+            click.echo(render_answer(answer, color=sys.stdout.isatty()))
+
+
+@cli.command()
 @_index_option
 @click.option("--json", "as_json", is_flag=True)
 def status(index_dir: Path | None, as_json: bool) -> None:

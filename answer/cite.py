@@ -30,16 +30,16 @@ def quote_units(chosen: list[Unit]) -> tuple[str, list[Citation]]:
     Units next to each other in one passage are quoted as one run, so a span that crosses
     a sentence end (a recommendation and its vote) is never cut by a marker.
     """
+    order = {id(unit): index for index, unit in enumerate(chosen)}
     runs: list[list[Unit]] = []
-    for unit in chosen:
-        for run in runs:
-            same = run[0].hit.chunk_id == unit.hit.chunk_id
-            if same and unit.position in (run[0].position - 1, run[-1].position + 1):
-                run.append(unit)
-                run.sort(key=lambda u: u.position)
-                break
-        else:
-            runs.append([unit])
+    for chunk_id in dict.fromkeys(unit.hit.chunk_id for unit in chosen):
+        units = sorted((u for u in chosen if u.hit.chunk_id == chunk_id), key=lambda u: u.position)
+        for unit in units:
+            if runs and runs[-1][-1].hit.chunk_id == chunk_id and runs[-1][-1].position == unit.position - 1:
+                runs[-1].append(unit)
+            else:
+                runs.append([unit])
+    runs.sort(key=lambda run: min(order[id(u)] for u in run))
     numbers_by_chunk: dict[int, int] = {}
     quotes: dict[int, list[str]] = {}
     lines = []

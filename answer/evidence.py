@@ -28,8 +28,10 @@ INSTRUCTION = re.compile(
     re.I,
 )
 
-NUMBER = re.compile(r"(?<![\w.])(?!(?:19|20)\d\d(?!\d|%|,\d))[£$]?\d[\d,.]*%?|\b(?:one|two|three|four|five|six|"
+NUMBER = re.compile(r"(?<![\w./-])(?!(?:19|20)\d\d(?!\d|%|,\d))[£$]?\d[\d,.]*%?|\b(?:one|two|three|four|five|six|"
                     r"seven|eight|nine|ten|twenty|hundred|thousand|million)\b", re.I)
+PARAGRAPH_NUMBER = re.compile(r"^\(?\d{1,2}(?:\.\d{1,2})*[.)]?\s+")  # "5.1 The budget ..."
+MONEY_AFTER = re.compile(r"\s?(?:m|bn|k|million|billion|thousand|pounds)\b", re.I)
 MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 DATE = re.compile(rf"\b{MONTH}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b(?:19|20)\d\d\b|\b(?:spring|summer|autumn)\b", re.I)
 PERSON = re.compile(
@@ -40,6 +42,7 @@ PERSON = re.compile(
 )
 VOTE = re.compile(r"\bApproved:\s*\d|\bunanimous\w*|\bvot(?:e|ed|ing)\b|\bcarried\b", re.I)
 LONG_UNIT, CLAUSE = 450, 300  # characters
+SHORT = 90  # a unit this short is quoted with its neighbour
 
 
 @dataclass
@@ -164,10 +167,13 @@ def answers_kind(info: QuestionInfo, text: str) -> float:
         bonus += 0.35 if VOTE.search(text) else -0.1
     if info.has("who"):
         bonus += 0.25 if PERSON.search(text) else -0.1
+    text = PARAGRAPH_NUMBER.sub("", text)
     if info.has("quantity"):
         new = [n for n in NUMBER.findall(text) if number_key(n.lower()) not in info.numbers]
         if info.wants_percent:
             new = [n for n in new if n.endswith("%")]
+        elif info.wants_money:
+            new = [n for n in new if n.startswith(("£", "$")) or MONEY_AFTER.match(text[text.find(n) + len(n):])]
         bonus += 0.25 if new else -0.15
     if info.has("when"):
         new = [d for d in DATE.findall(text) if d.lower() not in info.text.lower()]
@@ -219,7 +225,8 @@ def select(units: list[Unit], max_chars: int = 1000, max_units: int = 5, floor: 
     """The best units, de-duplicated, within a length budget; weaker ones only if close to the best.
 
     A short sentence ("Each 1% is estimated to cost £14m.") brings the sentence before it,
-    which says what it is about.
+    which says what it is about; a short sentence on the question's subject right after a
+    chosen one ("Area 4 has not made sufficient progress.") comes along too.
     """
     ranked = sorted(units, key=lambda u: (-u.score, u.rank, u.position))
     if not ranked:
@@ -236,9 +243,13 @@ def select(units: list[Unit], max_chars: int = 1000, max_units: int = 5, floor: 
         if unit in chosen or any(_similarity(terms, other) > 0.75 for other in seen):
             continue
         lead = by_key.get((unit.hit.chunk_id, unit.position - 1))
+        follow = by_key.get((unit.hit.chunk_id, unit.position + 1))
         group = [unit]
-        if len(unit.text) < 90 and lead is not None and lead.kind != "heading" and lead not in chosen:
+        if len(unit.text) < SHORT and lead is not None and lead.kind != "heading" and lead not in chosen:
             group.insert(0, lead)
+        if follow is not None and len(follow.text) < SHORT and follow.coverage > 0 and follow.kind == unit.kind:
+            if follow not in chosen:
+                group.append(follow)
         size = sum(len(u.text) + 6 for u in group)
         if chosen and used + size > max_chars:
             continue

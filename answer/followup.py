@@ -11,11 +11,14 @@ keeps its subject.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from answer.models import Turn
 from answer.words import STOPWORDS, tokens
+from errors import SendBotError
 
 OPENER = re.compile(r"^\W*(?:and|but|also|so|ok(?:ay)?|then)?\W*(?:what|how) about\b|^\W*(?:and|but|also)\b", re.I)
 QUESTION_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|does|do)\b", re.I)
@@ -32,6 +35,22 @@ SLOTS = [
 ]
 TOPIC_AFTER = re.compile(r"\b(?:on|about|for|regarding|of)\s+(?:the\s+)?([^?]{3,60}?)\s*\??$", re.I)
 SHORT = 3  # content words; a question-word-less question with no more is a fragment
+
+
+class HistoryUnreadable(SendBotError):
+    """A --history file that is not JSON turns."""
+
+
+def read_history(path: Path) -> list[Turn]:
+    """Turns from a file of JSON lines or one JSON list, each {"question": ..., "answer": ...}."""
+    text = Path(path).read_text(encoding="utf-8").strip()
+    try:
+        items = json.loads(text) if text.startswith("[") else [json.loads(line) for line in text.splitlines() if line.strip()]
+        return [Turn(question=str(item["question"]), answer=str(item.get("answer", ""))) for item in items]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise HistoryUnreadable(
+            f'{path} is not a history file: give JSON lines or a JSON list of {{"question": ..., "answer": ...}}.'
+        ) from None
 
 
 def resolve(question: str, history: Sequence[Turn] = ()) -> str:

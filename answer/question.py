@@ -52,7 +52,10 @@ SEND_ACRONYMS = {
     "CYP": "children and young people", "NEET": "not in education employment or training",
     "KPI": "key performance indicator", "EP": "educational psychologist",
 }
-PERCENT = re.compile(r"\b(?:percentage|per ?cent|proportion|share|rate)\b|%", re.I)
+PERCENT = re.compile(r"\b(?:percentage|per ?cent|proportion|share|rate)\b", re.I)
+MONEY = re.compile(r"\bhow much\b.*\b(?:budget|cost|costs|spend|spent|funding|fund|deficit|overspend|underspend|"
+                   r"worth|money|save|saving|savings|pay|paid|price|grant|income|exposure)\b|"
+                   r"\b(?:budget|cost|spend|funding|deficit|overspend|worth)\b.*\bhow much\b", re.I)
 GENERIC_CAPITALS = frozenset(
     """what which who whom whose when where why how is are was were do does did can could has have had
     will would should tell list show give and in on at of for the a an by from to with year years
@@ -69,6 +72,7 @@ class QuestionInfo:
     acronyms: list[str] = field(default_factory=list)  # as written
     numbers: set[str] = field(default_factory=set)  # numbers the question states itself
     wants_percent: bool = False
+    wants_money: bool = False
     expansions: dict[str, str] = field(default_factory=dict)  # acronym -> words it stands for
     spelled: dict[str, set[str]] = field(default_factory=dict)  # acronym stem -> stems of those words
 
@@ -117,4 +121,5 @@ def analyse(question: str) -> QuestionInfo:
         acronyms=list(dict.fromkeys(a.rstrip("s") if a.endswith("s") and a[:-1].isupper() else a for a in acronyms)),
         numbers=numbers(question),
         wants_percent="quantity" in kinds and bool(PERCENT.search(question)),
+        wants_money="quantity" in kinds and bool(MONEY.search(question)),
     )

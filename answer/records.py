@@ -11,6 +11,7 @@ by its document and page. If nothing matches well enough, the passage route answ
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from answer import timewords
@@ -18,7 +19,7 @@ from answer.cite import citation_for
 from answer.models import Answer, Citation
 from answer.question import QuestionInfo
 from answer.vocab import Vocabulary
-from answer.words import content_terms, term_set
+from answer.words import content_terms, stem, term_set
 from errors import BadFilter
 from index.records import find_commitments, find_decisions
 from ingest.models import Commitment, Decision, Hit
@@ -36,7 +37,7 @@ ROUTING_WORDS = set(content_terms(
     "commit commits commitment commitments committed promise doing planning plan strategy strategies priority "
     "priorities year years list vote voted votes voting count forum cabinet committee council"
 ))
-MIN_MATCH = 0.5  # weighted share of the question's other words the best record must hold
+MIN_MATCH = 0.4  # weighted share of the question's other words the best record must hold
 CLOSE_TO_BEST = 0.8  # further records kept when they match nearly as well
 MAX_LISTED = 12  # commitments listed before "and N more"
 MAX_ANSWERS = 3  # records quoted for a question that asks for one thing
@@ -79,7 +80,9 @@ def _commitments(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer
         year=_academic_year(info.text) or None,
     )
     titles = _titles(searcher)
-    ranked = _rank(info, vocabulary, records, lambda c: " ".join([c.text, c.priority_title, *c.themes, titles.get(c.doc, "")]))
+    ranked = _rank(info, vocabulary, records,
+                   lambda c: " ".join([c.text, c.priority_title, *c.themes, c.year, titles.get(c.doc, ""), c.doc]),
+                   slots=" ".join(filter(None, [priority.group(0) if priority else "", _academic_year(info.text)])))
     if ranked is None:
         return None
     wanted = LIST.search(info.text) or not ranked.topic
@@ -109,7 +112,8 @@ def _decisions(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer |
     )
     voted = [d for d in records if d.votes]
     titles = _titles(searcher)
-    ranked = _rank(info, vocabulary, voted, lambda d: f"{d.text} {d.item_title} {titles.get(d.doc, '')}")
+    ranked = _rank(info, vocabulary, voted,
+                   lambda d: f"{d.text} {d.item_title} {d.body} {d.date} {_month(d.date)} {titles.get(d.doc, '')} {d.doc}")
     if ranked is None or not ranked.topic:
         return None
     lines, citations = [], _Citations(searcher)
@@ -147,21 +151,41 @@ class _Ranked:
         return [r for score, r in self.scored if score > 0 or not self.topic][:limit]
 
 
-def _rank(info: QuestionInfo, vocabulary: Vocabulary, records: list, text_of) -> _Ranked | None:
-    """Records ordered by the weighted share of the question's non-filter words they hold."""
+def _rank(info: QuestionInfo, vocabulary: Vocabulary, records: list, text_of, slots: str = "") -> _Ranked | None:
+    """Records ordered by the weighted share of the question's non-filter words they hold.
+
+    A record that lacks one of the question's names or numbers ("2025-26", "Kent") is not
+    an answer to it (acronyms only count towards the share: a strategy may write "home
+    education" for EHE), however many other words it shares. `slots` are the question's words
+    already applied as filters ("priority 3", "year two").
+    """
     if not records:
         return None
     names = term_set(" ".join({getattr(r, "strategy", "") or getattr(r, "body", "") for r in records}))
-    topic = {t: vocabulary.idf(w) for t, w in info.terms.items()
-             if t not in ROUTING_WORDS and t not in names and not PRIORITY.search(w) and not re.fullmatch(r"\d+", t)}
+    filters = ROUTING_WORDS | names | set(content_terms(slots))
+    topic = {t: vocabulary.idf(w) for t, w in info.terms.items() if t not in filters}
+    acronyms = {stem(a) for a in info.acronyms}
+    required = [t for t in info.salient if t in topic and t not in acronyms]
+    texts = [(term_set(text_of(r)), r) for r in records]
+    texts = [(words, r) for words, r in texts if all(info.matches(t, words) for t in required)]
+    if not texts:
+        return None
     if not topic:
-        return _Ranked([(1.0, r) for r in records], topic=False)
+        return _Ranked([(1.0, r) for _, r in texts], topic=False)
     total = sum(topic.values())
-    scored = [(sum(w for t, w in topic.items() if info.matches(t, term_set(text_of(r)))) / total, r) for r in records]
+    scored = [(sum(w for t, w in topic.items() if info.matches(t, words)) / total, r) for words, r in texts]
     scored.sort(key=lambda pair: -pair[0])
     if scored[0][0] < MIN_MATCH:
         return None
     return _Ranked(scored, topic=True)
+
+
+def _month(iso: str) -> str:
+    """"2024-02-13" -> "February Feb", so "in Feb 2024" meets the meeting's date."""
+    if len(iso) < 7 or not iso[5:7].isdigit():
+        return ""
+    month = int(iso[5:7])
+    return f"{calendar.month_name[month]} {calendar.month_abbr[month]}"
 
 
 def _titles(searcher) -> dict[str, str]:

@@ -117,7 +117,7 @@ class Searcher:
         dense = self._dense(vectors, query, allowed)
         lexical = self._lexical(db, fts_query(query, alternatives), allowed)
         fused = fuse([(dense, DENSE_WEIGHT), (lexical, LEXICAL_WEIGHT)])
-        return self._hits(db, fused[:k])
+        return distinct(self._hits(db, fused[: k * 2]))[:k]
 
     def _allowed_ids(self, db, filters: SearchFilters) -> set[int]:
         where, params = filters.sql()
@@ -196,6 +196,19 @@ class QueryExpander:
         lowered = " ".join(re.findall(r"[a-z&']+", query.lower()))
         additions += [acronym for expansion, acronym in self.expansions.items() if f" {expansion} " in f" {lowered} "]
         return [a for a in dict.fromkeys(additions) if a.lower() not in query.lower()]
+
+
+def distinct(hits: list[Hit]) -> list[Hit]:
+    """Drop a passage whose text a better-ranked one already shows (the same paragraph
+    in two published copies of a document): one slot, one piece of evidence."""
+    seen: set[str] = set()
+    kept = []
+    for hit in hits:
+        key = " ".join(hit.text.lower().split())
+        if key not in seen:
+            seen.add(key)
+            kept.append(hit)
+    return kept
 
 
 def fts_query(text: str, phrases: list[str] = ()) -> str:

@@ -182,6 +182,7 @@ class _Reader:
         self.candidates: list[_Candidate] = []
         self.priority: tuple[int, str] | None = None  # from the last "Priority N" heading
         self.priority_fresh = False  # seen since the last table
+        self.priority_level = 0  # heading level of that heading, where the format gives one
         self.year_label = ""
         self.previous_table: _TableState | None = None
         self.item: _Candidate | None = None  # list item still taking lines
@@ -229,6 +230,7 @@ class _Reader:
             if title and not WE_WILL.match(title):
                 self.strategy.titles.setdefault(number, title)
             self.priority, self.priority_fresh, self.year_label = (number, title), True, ""
+            self.priority_level = line.heading_level
             self.lead_in = self.actions_heading = False
             self.last_text = text
             return index
@@ -250,6 +252,8 @@ class _Reader:
             self.item.text = _join(self.item.text, text)
         else:
             self._close_item()  # any other line ends a list; a lead-in or heading starts one
+            if line.heading_level and self.priority_level and line.heading_level <= self.priority_level:
+                self.priority, self.year_label = None, ""  # a sibling heading ends the priority
             self.lead_in = bool(LEAD_IN.search(text))
             self.actions_heading = bool(
                 ACTIONS_HEADING.match(text) and text[:1].isupper() and len(text.split()) <= 8
@@ -364,6 +368,7 @@ class _Reader:
         last_in_column = dict(previous.last_in_column) if same_priority else {}
         label_columns = [i for i in range(len(header)) if i not in year_columns]
         first_year_column = min(year_columns)
+        bulleted_table = any(BULLET.match(s) for row in rows for cell in row for s in _segments(cell))
         for row_number, row in enumerate(rows):
             row_label = _clean(" ".join(row[i] for i in label_columns if i < len(row) and row[i]))
             if row_label and len(row_label.split()) <= 12:
@@ -380,7 +385,10 @@ class _Reader:
                         if earlier is not None and row_number == 0 and text[:1].islower():
                             earlier.text = _join(earlier.text, text)  # a bullet cut by the page break
                             continue
-                        if column == first_year_column and _is_theme(text):
+                        lone = len(_segments(cell)) == 1
+                        if column == first_year_column and _is_theme(text) and bulleted_table and (
+                            not lone or any(row[c] for c in year_columns if c != column and c < len(row))
+                        ):
                             theme = text
                             continue
                     candidate = _Candidate(
@@ -455,7 +463,7 @@ class _Reader:
         title = title.rstrip(" .:")
         text = candidate.text.strip()
         themes = themes_for(title, candidate.theme, text)
-        if candidate.theme and candidate.theme.lower().rstrip("s") not in {t.lower().rstrip("s") for t in themes}:
+        if candidate.theme and candidate.theme.lower() not in {t.lower() for t in themes}:
             themes.append(candidate.theme)
         return Commitment(
             strategy=strategy.name,
@@ -575,11 +583,10 @@ def _is_title_part(text: str) -> bool:
 def _strategy_name(title: str) -> str:
     """What an officer calls a strategy or plan, from its title."""
     text = " ".join((title or "").split())
-    last = None
-    for last in TITLE_WORD.finditer(text):
-        pass
-    if last is None:
+    found = list(TITLE_WORD.finditer(text))
+    if not found:
         return ""
+    last = found[-1]
     name = text[: last.end()]
     name = re.sub(r"^appendix\s+[\w.]+\s*[:\-–—]?\s*", "", name, flags=re.I)
     name = _acronyms(name)

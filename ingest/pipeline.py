@@ -32,6 +32,7 @@ from index.store import (
     write_last_run,
 )
 from ingest.acronyms import find_acronyms
+from ingest.duplicates import near_duplicates
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.models import Chunk, Commitment, Decision
 from ingest.reader import DocumentContent, limit_worker_memory, read_document
@@ -46,6 +47,7 @@ class IngestReport:
     renamed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (copy, indexed as)
+    near_duplicates: list[tuple[str, str, float]] = field(default_factory=list)  # (doc, like doc, similarity)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     documents: int = 0
     pages_read: int = 0
@@ -61,7 +63,8 @@ class IngestReport:
         return (
             f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
             f"{len(self.renamed)} renamed, {len(self.removed)} removed, "
-            f"{len(self.duplicates)} duplicates, {len(self.failed)} failed"
+            f"{len(self.duplicates)} duplicates, {len(self.near_duplicates)} near-duplicates, "
+            f"{len(self.failed)} failed"
         )
 
     def summary_lines(self) -> list[str]:
@@ -72,6 +75,8 @@ class IngestReport:
                 lines.append(f"{title}: " + ", ".join(names))
         for copy, original in self.duplicates:
             lines.append(f"Duplicate: {copy} is byte-identical to {original} (indexed once)")
+        for name, other, similarity in self.near_duplicates:
+            lines.append(f"Near-duplicate: {name} repeats {similarity:.0%} of {other} (both indexed)")
         for name, reason in self.failed:
             lines.append(f"Failed: {name}: {reason}")
         lines.append(
@@ -131,6 +136,7 @@ def ingest_paths(
             plan, to_read = _plan(sources, previous, paths, report)
             if to_read:
                 _read_all(to_read, plan, previous, report, settings, progress)
+                report.near_duplicates = _near_duplicates(plan, previous)
             if report.changed or previous is None:
                 report.generation = _write_generation(index_dir, plan, previous, settings, progress)
             _count(report, plan, previous)
@@ -280,6 +286,18 @@ def _read_all(to_read, plan, previous, report, settings: Settings, progress) -> 
             if progress:
                 progress(Progress(done, len(to_read), name, pages, "reading"))
     report.pages_read = pages
+
+
+def _near_duplicates(plan: list[_StoredDocument], previous) -> list[tuple[str, str, float]]:
+    def text_of(stored: _StoredDocument) -> str:
+        if stored.content is not None:
+            return "\n".join(chunk.text for chunk in stored.content.chunks)
+        rows = previous.execute("SELECT text FROM chunks WHERE doc_id=?", (stored.previous_doc_id,))
+        return "\n".join(row[0] for row in rows)
+
+    new = {s.path.name: text_of(s) for s in plan if s.content is not None}
+    existing = {s.path.name: text_of(s) for s in plan if s.content is None and s.previous_doc_id is not None}
+    return near_duplicates(new, existing)
 
 
 def _failed(stored, reason, plan, old_by_path, report) -> None:

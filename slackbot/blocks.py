@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from answer.models import Answer, Citation
 from ingest.models import Commitment, Decision, Hit
-from slackbot import requests
+from slackbot import request_words
 from slackbot.mrkdwn import escape, link
 from slackbot.replies import AnswerReply, NoticeReply, RecordsReply, Reply, SourcesReply
 
@@ -181,16 +181,18 @@ def more_records_value(reply: RecordsReply) -> str:
 
 
 def _records(reply: RecordsReply, base_url: str) -> dict:
-    noun = "commitments" if reply.kind == requests.COMMITMENTS else "decisions"
+    noun = "commitments" if reply.kind == request_words.COMMITMENTS else "decisions"
     if not reply.total:
         summary = f"No {noun} match {escape(reply.filters)}."
         return {"text": summary, "blocks": [_section(summary)]}
     last = reply.first_number + len(reply.records) - 1
     summary = f"*{reply.total} {noun}* match {escape(reply.filters)} (showing {reply.first_number}–{last})"
-    draw = _commitment if reply.kind == requests.COMMITMENTS else _decision
     blocks = [_section(summary)]
     for record in reply.records:
-        blocks += _sections(draw(record, base_url))
+        text = (
+            _commitment(record, base_url) if isinstance(record, Commitment) else _decision(record, base_url)
+        )
+        blocks += _sections(text)
     if reply.has_more:
         button = _button("More", ACTION_MORE_RECORDS, more_records_value(reply))
         blocks.append({"type": "actions", "elements": [button]})

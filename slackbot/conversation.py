@@ -15,12 +15,12 @@ from pathlib import Path
 
 from errors import IndexMissing, NotAllowed, SendBotError
 from settings import Settings
-from slackbot import requests
+from slackbot import request_words
 from slackbot.feedback import record_feedback
 from slackbot.filters import parse_commitment_filters, parse_decision_filters
 from slackbot.library import Library
 from slackbot.replies import AnswerReply, NoticeReply, RecordsReply, Reply, SourcesReply
-from slackbot.requests import Request
+from slackbot.request_words import Request
 from slackbot.threads import ThreadMemory
 from slackbot.uploads import IncomingFile, check_name, receive
 
@@ -49,7 +49,7 @@ NO_INDEX_YET = (
     "No documents have been indexed yet. An admin can add some with `/sendbot ingest`,"
     " or by sending me a PDF or Word file in a DM."
 )
-ADMIN_VERBS = {requests.INGEST}
+ADMIN_VERBS = {request_words.INGEST}
 FEEDBACK_THANKS = {
     "helpful": "Thanks, glad it helped.",
     "not_helpful": "Thanks, noted.",
@@ -90,15 +90,15 @@ class Conversation:
         if refused is not None:
             return refused
         try:
-            if request.verb == requests.ASK:
+            if request.verb == request_words.ASK:
                 return self._ask(requester, request.text, thread)
-            if request.verb == requests.COMMITMENTS:
+            if request.verb == request_words.COMMITMENTS:
                 return self._commitments(request)
-            if request.verb == requests.DECISIONS:
+            if request.verb == request_words.DECISIONS:
                 return self._decisions(request)
-            if request.verb == requests.STATUS:
+            if request.verb == request_words.STATUS:
                 return NoticeReply("Index status", self.library.status_lines())
-            if request.verb == requests.INGEST:
+            if request.verb == request_words.INGEST:
                 return self._ingest(progress)
             return NoticeReply(HELP_TITLE, HELP_LINES)
         except SendBotError as exc:
@@ -112,12 +112,12 @@ class Conversation:
     def _commitments(self, request: Request) -> RecordsReply:
         filters = parse_commitment_filters(request.text, self.library.strategy_names())
         records = self.library.commitments(filters)
-        return _page(requests.COMMITMENTS, filters.describe(), records, request)
+        return _page(request_words.COMMITMENTS, filters.describe(), records, request)
 
     def _decisions(self, request: Request) -> RecordsReply:
         filters = parse_decision_filters(request.text, self.library.body_names())
         records = self.library.decisions(filters)
-        return _page(requests.DECISIONS, filters.describe(), records, request)
+        return _page(request_words.DECISIONS, filters.describe(), records, request)
 
     def refusal(self, requester: Requester, request: Request) -> NoticeReply | None:
         """The polite no for a request this requester may not make, before anything is done."""

@@ -17,11 +17,11 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from slackbot import blocks, requests
+from slackbot import blocks, request_words
 from slackbot.conversation import Requester
 from slackbot.policy import is_direct_message
 from slackbot.replies import Reply
-from slackbot.requests import Request, parse_request
+from slackbot.request_words import Request, parse_request
 from slackbot.services import Services
 from slackbot.slack_files import incoming_file
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_SECONDS = 2.0  # chat.update is rate limited (about one a second per channel)
 # Slash-command requests answered by a message in the channel; the rest are private.
-POSTED_IN_CHANNEL = {requests.ASK, requests.INGEST}
+POSTED_IN_CHANNEL = {request_words.ASK, request_words.INGEST}
 READING_UPLOAD = "Reading your file…"
 
 
@@ -76,7 +76,7 @@ def _requester(services: Services, client: WebClient, user: str) -> Requester:
 
 
 def _placeholder(request: Request) -> str:
-    return blocks.INGESTING if request.verb == requests.INGEST else blocks.SEARCHING
+    return blocks.INGESTING if request.verb == request_words.INGEST else blocks.SEARCHING
 
 
 def answer_in_thread(

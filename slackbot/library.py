@@ -14,9 +14,14 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from answer.compose import answer_question
 from answer.models import Answer, Turn
 from errors import IngestBusy
+from index.records import find_commitments, find_decisions
+from index.search import Searcher
+from index.store import index_status
 from ingest.models import Commitment, Decision, Hit
+from ingest.pipeline import IngestReport, Progress, ingest_paths
 from slackbot.filters import CommitmentFilters, DecisionFilters
 
 log = logging.getLogger(__name__)
@@ -24,25 +29,20 @@ log = logging.getLogger(__name__)
 WARM_UP_QUERY = "special educational needs"
 
 
-def _open_searcher(index_dir: Path):
-    from index.search import Searcher
-
-    return Searcher.open(index_dir)
-
-
 class Library:
     def __init__(
         self,
         index_dir: Path,
-        open_searcher: Callable[[Path], object] = _open_searcher,
+        open_searcher: Callable[[Path], Searcher] = Searcher.open,
     ) -> None:
+        """`open_searcher` lets a test wrap the real searcher (to make it slow, say)."""
         self.index_dir = Path(index_dir)
         self._open_searcher = open_searcher
-        self._searcher = None
+        self._searcher: Searcher | None = None
         self._lock = threading.RLock()
         self._ingest_running = threading.Lock()
 
-    def _get_searcher(self):
+    def _get_searcher(self) -> Searcher:
         """Opened on first use; `errors.IndexMissing` (a message for the user) until an ingest."""
         with self._lock:
             if self._searcher is None:
@@ -54,8 +54,6 @@ class Library:
         self.search(WARM_UP_QUERY, k=1)
 
     def answer(self, question: str, history: Sequence[Turn] = ()) -> Answer:
-        from answer.compose import answer_question
-
         with self._lock:
             return answer_question(self._get_searcher(), question, history)
 
@@ -64,8 +62,6 @@ class Library:
             return self._get_searcher().search(query, k=k)
 
     def commitments(self, filters: CommitmentFilters) -> list[Commitment]:
-        from index.records import find_commitments
-
         with self._lock:
             return find_commitments(
                 self._get_searcher(),
@@ -76,8 +72,6 @@ class Library:
             )
 
     def decisions(self, filters: DecisionFilters) -> list[Decision]:
-        from index.records import find_decisions
-
         with self._lock:
             return find_decisions(
                 self._get_searcher(),
@@ -96,14 +90,10 @@ class Library:
         return sorted({record.body for record in self.decisions(DecisionFilters())})
 
     def status_lines(self) -> list[str]:
-        from index.store import index_status
-
         return index_status(self.index_dir).as_lines()
 
-    def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None):
+    def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None) -> IngestReport:
         """Ingest `paths`, then move the searcher to the new generation. One at a time."""
-        from ingest.pipeline import ingest_paths
-
         if not self._ingest_running.acquire(blocking=False):
             raise IngestBusy("An ingest is already running; try again when it finishes.")
         try:
@@ -123,10 +113,10 @@ class Library:
         return report
 
 
-def _progress_lines(progress: Callable[[str], None]):
+def _progress_lines(progress: Callable[[str], None]) -> Callable[[Progress], None]:
     """The pipeline reports counters; people want a line such as "Reading 3 of 5: Minutes.pdf"."""
 
-    def report(step) -> None:
+    def report(step: Progress) -> None:
         if step.stage == "reading":
             progress(f"Reading {step.done} of {step.total}: {step.name}")
         else:

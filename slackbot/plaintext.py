@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from ingest.models import Commitment, Decision, Hit
-from slackbot import requests
+from slackbot import request_words
 from slackbot.blocks import CLOSEST_PASSAGES
 from slackbot.replies import AnswerReply, NoticeReply, RecordsReply, Reply, SourcesReply
 
@@ -76,13 +76,12 @@ def _decision(record: Decision) -> str:
 
 
 def _records(reply: RecordsReply) -> str:
-    noun = "commitments" if reply.kind == requests.COMMITMENTS else "decisions"
+    noun = "commitments" if reply.kind == request_words.COMMITMENTS else "decisions"
     if not reply.total:
         return f"No {noun} match {reply.filters}."
     last = reply.first_number + len(reply.records) - 1
     lines = [f"{reply.total} {noun} match {reply.filters} (showing {reply.first_number}-{last}):"]
-    draw = _commitment if reply.kind == requests.COMMITMENTS else _decision
-    lines += [draw(record) for record in reply.records]
+    lines += [_commitment(r) if isinstance(r, Commitment) else _decision(r) for r in reply.records]
     if reply.has_more:
         lines.append("(Type `more` for the next page.)")
     return "\n".join(lines)

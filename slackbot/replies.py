@@ -24,7 +24,7 @@ class AnswerReply:
 class RecordsReply:
     """One page of commitments or decisions matching the filters."""
 
-    kind: str  # requests.COMMITMENTS or requests.DECISIONS
+    kind: str  # request_words.COMMITMENTS or request_words.DECISIONS
     filters: str  # the filters in words, e.g. "SEND, priority 2, 2023-2024"
     records: list[Commitment] | list[Decision]
     total: int

@@ -18,7 +18,7 @@ from slackbot import plaintext
 from slackbot.blocks import APOLOGY
 from slackbot.conversation import Conversation, Requester, build_conversation
 from slackbot.replies import AnswerReply, RecordsReply, Reply
-from slackbot.requests import parse_request
+from slackbot.request_words import parse_request
 
 log = logging.getLogger(__name__)
 

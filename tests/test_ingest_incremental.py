@@ -107,3 +107,15 @@ def test_search_results_are_deterministic(documents, tmp_path, embedder):
     searcher = Searcher.open(index_dir)
     runs = [[(h.chunk_id, h.score) for h in searcher.search("SEND inclusion strategy priorities", k=10)] for _ in range(3)]
     assert runs[0] == runs[1] == runs[2]
+
+
+def test_near_identical_papers_are_both_indexed_and_reported(corpus, tmp_path, embedder):
+    folder = tmp_path / "amendments"
+    folder.mkdir()
+    for pdf in corpus.glob("real/*Amendment*"):
+        shutil.copy(pdf, folder)
+    report = ingest_paths([folder], tmp_path / "index")
+    assert report.documents == 2 and not report.duplicates
+    [(name, other, similarity)] = report.near_duplicates
+    assert {name, other} == {p.name for p in folder.iterdir()}
+    assert 0.8 <= similarity < 1.0

@@ -19,6 +19,9 @@ import requests
 from fake_slack_api import FakeSlack
 from fake_socket_mode import FakeSocketMode
 from slack_payloads import (
+    ADMIN,
+    APP_TOKEN,
+    BOT_TOKEN,
     SIGNING_SECRET,
     block_action,
     event_callback,
@@ -34,9 +37,6 @@ from slackbot.library import Library
 from slackbot.server import EVENTS_PATH, build_http_server, build_socket_handler
 from slackbot.services import Services, build_services
 
-ADMIN = "UADMIN"
-BOT_TOKEN = "xoxb-1111-2222-testbottoken"
-APP_TOKEN = "xapp-1-A0001-3333-testapptoken"
 MAX_UPLOAD_MB = 1
 
 

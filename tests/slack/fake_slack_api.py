@@ -42,6 +42,21 @@ def block_texts(message: dict) -> list[str]:
     return texts
 
 
+def buttons(message: dict) -> list[dict]:
+    """The buttons of a message's action blocks, in order."""
+    return [
+        element
+        for block in message.get("blocks") or []
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+
+
+def turn_id(message: dict) -> str:
+    """The stored turn an answer's buttons refer to."""
+    return buttons(message)[0]["value"]
+
+
 @dataclass
 class Call:
     method: str

@@ -12,6 +12,9 @@ from urllib.parse import urlencode
 from fake_slack_api import BOT_USER_ID, TEAM_ID
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
+BOT_TOKEN = "xoxb-1111-2222-testbottoken"
+APP_TOKEN = "xapp-1-A0001-3333-testapptoken"
+ADMIN = "UADMIN"  # the one member of SENDBOT_ADMINS
 _counter = itertools.count(1)
 
 

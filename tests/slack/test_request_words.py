@@ -11,7 +11,7 @@ from slackbot.filters import (
     parse_commitment_filters,
     parse_decision_filters,
 )
-from slackbot.requests import Request, parse_request
+from slackbot.request_words import Request, parse_request
 
 STRATEGIES = ["SEND and Inclusion Strategy 2020-2023", "Education divisional strategy"]
 BODIES = [

@@ -8,14 +8,13 @@ import time
 import zipfile
 
 import pytest
-from fake_slack_api import DOWNLOAD, RESPONSE_URL, FakeFile, block_texts
-from slack_payloads import direct_message, file_shared
+from fake_slack_api import DOWNLOAD, RESPONSE_URL, FakeFile, block_texts, turn_id
+from slack_payloads import ADMIN, direct_message, file_shared
 
 from documents import make_docx, make_pdf
 from slackbot.conversation import NOT_ADMIN
 from slackbot.threads import ThreadMemory
 
-ADMIN = "UADMIN"
 NEW_DOCUMENT = [
     "Quillfeather Outreach Fund 2025",
     "The Quillfeather Outreach Fund is a new council grant for SEND inclusion.",
@@ -40,8 +39,7 @@ def files_under(folder) -> list[str]:
 
 def answer_sources(bot, channel: str, thread_ts: str) -> list[dict]:
     reply = bot.fake.final_reply(channel, thread_ts, timeout=60)
-    turn_id = [e["value"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]][0]
-    return ThreadMemory(bot.services.conversation.data_dir).get(int(turn_id)).sources
+    return ThreadMemory(bot.services.conversation.data_dir).get(int(turn_id(reply))).sources
 
 
 def test_an_admins_upload_is_saved_ingested_and_then_answerable(start_bot, fake_slack, writable_index):

@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from fake_slack_api import RESPONSE_URL, block_texts, is_placeholder
+from fake_slack_api import RESPONSE_URL, block_texts, buttons, is_placeholder, turn_id
 from slack_payloads import direct_message, event_callback, mention, signature_headers
 
 from slackbot import blocks
@@ -20,15 +20,6 @@ from slackbot.threads import ThreadMemory
 QUESTION = "What did we commit to on EHCP quality in year two?"
 VOTE_QUESTION = "How did the Schools Forum vote on de-delegation?"
 QUIET_SECONDS = 0.5  # how long to watch for a message that must not come
-
-
-def action_ids(message: dict) -> list[str]:
-    return [
-        element["action_id"]
-        for block in message["blocks"]
-        if block["type"] == "actions"
-        for element in block["elements"]
-    ]
 
 
 def posts_in_thread(fake, channel: str, thread_ts: str | None) -> list:
@@ -78,7 +69,11 @@ def test_mention_is_answered_in_its_thread_by_one_message_updated_in_place(start
     texts = block_texts(reply)
     assert "*Sources*" in texts
     assert any(text.startswith("*[1]*") and "p." in text for text in texts)
-    assert action_ids(reply) == [blocks.ACTION_HELPFUL, blocks.ACTION_NOT_HELPFUL, blocks.ACTION_MORE_SOURCES]
+    assert [button["action_id"] for button in buttons(reply)] == [
+        blocks.ACTION_HELPFUL,
+        blocks.ACTION_NOT_HELPFUL,
+        blocks.ACTION_MORE_SOURCES,
+    ]
     time.sleep(QUIET_SECONDS)
     assert len(fake_slack.calls_to("chat.postMessage")) == 1  # no separate sources message
 
@@ -173,7 +168,7 @@ def test_commitments_list_first_page_in_full_and_more_gives_the_next(start_bot, 
     texts = block_texts(first.body)
     assert "commitments* match" in texts[0] and "priority 2" in texts[0]
     assert "(showing 1–5)" in texts[0]
-    [more] = [e for b in first.body["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    [more] = buttons(first.body)
     assert more["action_id"] == blocks.ACTION_MORE_RECORDS
 
     bot.click(blocks.ACTION_MORE_RECORDS, more["value"])
@@ -200,9 +195,7 @@ def test_feedback_click_is_stored_with_question_answer_and_sources(start_bot, fa
     event = mention(QUESTION)
     bot.event(event)
     reply = fake_slack.final_reply("C1", event["ts"])
-    turn_id = [e["value"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]][0]
-
-    response = bot.click(blocks.ACTION_NOT_HELPFUL, turn_id, user="U3")
+    response = bot.click(blocks.ACTION_NOT_HELPFUL, turn_id(reply), user="U3")
 
     assert response.status_code == 200
     [thanks] = fake_slack.wait_for(RESPONSE_URL)
@@ -220,20 +213,17 @@ def test_more_sources_click_shows_passages_the_answer_did_not_cite(start_bot, fa
     event = mention(VOTE_QUESTION)
     bot.event(event)
     reply = fake_slack.final_reply("C1", event["ts"])
-    turn_id = [e["value"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]][0]
-    cited = {
-        (s["doc"], s["page"])
-        for s in ThreadMemory(bot.services.conversation.data_dir).get(int(turn_id)).sources
-    }
+    turn = ThreadMemory(bot.services.conversation.data_dir).get(int(turn_id(reply)))
 
-    bot.click(blocks.ACTION_MORE_SOURCES, turn_id)
+    bot.click(blocks.ACTION_MORE_SOURCES, str(turn.id))
 
     [more] = fake_slack.wait_for(RESPONSE_URL)
     assert more.body["response_type"] == "ephemeral"
     texts = block_texts(more.body)
-    assert texts[0].startswith("More sources for")
+    assert texts[0] == f"More sources for “{VOTE_QUESTION}”"
     assert len(texts) > 1
-    assert all(f"p.{page}" not in text for doc, page in cited for text in texts[1:] if doc in text)
+    cited = {f"{source['title']}, p.{source['page']}" for source in turn.sources}
+    assert not any(text.startswith(tuple(cited)) for text in texts[1:])
 
 
 @pytest.mark.parametrize(

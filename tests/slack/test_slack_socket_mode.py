@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from fake_slack_api import RESPONSE_URL
+from fake_slack_api import RESPONSE_URL, turn_id
 from slack_payloads import block_action, event_callback, mention, slash_command
 
 from slackbot import blocks
@@ -23,7 +23,6 @@ def test_every_envelope_is_acknowledged_at_once_and_answered(start_socket_bot, s
 
     assert socket_mode.wait_for_ack(envelope, timeout=ACK_SECONDS) == {"envelope_id": envelope}
     reply = fake_slack.final_reply("C1", event["ts"])
-    turn_id = [e["value"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]][0]
 
     command = socket_mode.send("slash_commands", slash_command("help", fake_slack.response_url("command")))
     socket_mode.wait_for_ack(command, timeout=ACK_SECONDS)
@@ -31,7 +30,7 @@ def test_every_envelope_is_acknowledged_at_once_and_answered(start_socket_bot, s
     assert help_reply.body["text"] == HELP_TITLE
 
     click = socket_mode.send(
-        "interactive", block_action(blocks.ACTION_HELPFUL, turn_id, fake_slack.response_url("action"))
+        "interactive", block_action(blocks.ACTION_HELPFUL, turn_id(reply), fake_slack.response_url("action"))
     )
     socket_mode.wait_for_ack(click, timeout=ACK_SECONDS)
     fake_slack.wait_for(RESPONSE_URL, count=2)

@@ -1,0 +1,34 @@
+"""Near-duplicate documents: the same paper published twice with a small change.
+
+Byte-identical files are caught by their hash; this catches the rest (a second copy of
+an amendment with another proposer's name) so the admin is told, by comparing the sets
+of five-word runs (shingles) of two documents' text.
+"""
+
+from __future__ import annotations
+
+import re
+
+SHINGLE_WORDS = 5
+NEAR_DUPLICATE = 0.8  # Jaccard similarity of shingle sets
+
+
+def shingles(text: str) -> frozenset[int]:
+    words = re.findall(r"\w+", text.lower())
+    return frozenset(hash(" ".join(words[i:i + SHINGLE_WORDS])) for i in range(max(1, len(words) - SHINGLE_WORDS + 1)))
+
+
+def near_duplicates(new: dict[str, str], existing: dict[str, str]) -> list[tuple[str, str, float]]:
+    """(new document, similar document, similarity) for each new document that nearly
+    repeats another, new or existing."""
+    sets = {name: shingles(text) for name, text in {**existing, **new}.items()}
+    found = []
+    for name in sorted(new):
+        for other in sorted(sets):
+            if other == name or (other in new and other < name):
+                continue
+            a, b = sets[name], sets[other]
+            similarity = len(a & b) / len(a | b) if a | b else 0.0
+            if similarity >= NEAR_DUPLICATE:
+                found.append((name, other, round(similarity, 3)))
+    return found
