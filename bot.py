@@ -248,5 +248,80 @@ def decisions(index_dir, body, date_from, date_to, query, as_json, as_csv) -> No
         click.echo(render_decisions(records))
 
 
+def _settings_for(index_dir: Path | None):
+    settings = get_settings()
+    if index_dir:
+        settings.paths.index_dir = index_dir
+    return settings
+
+
+@cli.command()
+@_index_option
+@click.option("--http", "mode", flag_value="http", help="Events API over HTTP at /slack/events.")
+@click.option("--socket", "mode", flag_value="socket", help="Socket Mode (needs SLACK_APP_TOKEN).")
+@click.option("--port", default=3000, show_default=True, help="HTTP port.")
+@click.option("--host", default="0.0.0.0", show_default=True, help="HTTP address to listen on.")
+def serve(index_dir, mode, port, host) -> None:
+    """Run the Slack bot (SLACK_BOT_TOKEN, and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN).
+
+    It starts listening only once the model and index are loaded.
+
+    Example:
+
+        python bot.py serve --http --port 3000
+        python bot.py serve --socket
+    """
+    from slackbot.server import serve_http, serve_socket
+
+    if mode is None:
+        raise click.UsageError("Choose --http or --socket.")
+    settings = _settings_for(index_dir)
+    if mode == "http":
+        serve_http(settings, port, host)
+    else:
+        serve_socket(settings)
+
+
+@cli.command()
+@_index_option
+def chat(index_dir) -> None:
+    """Talk to the bot in the terminal: the Slack bot's handlers, no Slack needed.
+
+    Ask questions, follow up ("and in year three?"), and use the slash-command words
+    (commitments, decisions, status, help). Ctrl-D ends the conversation.
+
+    Example:
+
+        python bot.py chat
+    """
+    from slackbot.terminal import run_chat
+
+    run_chat(_settings_for(index_dir))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per verdict.")
+def feedback(as_json: bool) -> None:
+    """List what staff said of answers (helpful / not helpful), for the people who
+    improve the documents.
+
+    Example:
+
+        python bot.py feedback
+    """
+    from slackbot.feedback import list_feedback
+
+    entries = list_feedback(get_settings().paths.data_dir)
+    for entry in entries:
+        if as_json:
+            _emit_json(entry)
+        else:
+            sources = "; ".join(str(s.get("doc", s)) if isinstance(s, dict) else str(s) for s in entry["sources"])
+            click.echo(f"{entry['time']}  {entry['verdict']:<12} {entry['user']}: {entry['question']}")
+            click.echo(f"    sources: {sources}")
+    if not entries and not as_json:
+        click.echo("No feedback yet.")
+
+
 if __name__ == "__main__":
     cli()

@@ -49,7 +49,9 @@ def quote_units(chosen: list[Unit]) -> tuple[str, list[Citation]]:
         text = " ".join(unit.text for unit in run)
         quotes.setdefault(n, []).append(text)
         lines.append(f"{text} [{n}]")
-    hits = {n: next(u.hit for u in chosen if u.hit.chunk_id == chunk) for chunk, n in numbers_by_chunk.items()}
+    hits = {
+        n: next(u.hit for u in chosen if u.hit.chunk_id == chunk) for chunk, n in numbers_by_chunk.items()
+    }
     citations = [citation_for(n, hits[n], " … ".join(quotes[n])) for n in sorted(hits)]
     return "\n".join(lines), citations
 

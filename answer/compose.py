@@ -29,7 +29,7 @@ from ingest.models import Hit
 
 log = logging.getLogger(__name__)
 
-PASSAGES = 30  # passages read for evidence; the answer quotes a handful of their sentences
+PASSAGES = 40  # passages read for evidence; the answer quotes a handful of their sentences
 IN_PERIOD = 10  # passages taken from the asked-for period, when the question names one
 CLOSEST = 3  # passages shown when the answer is "not found"
 
@@ -51,7 +51,9 @@ def answer_question(searcher, question: str, history: Sequence[Turn] = ()) -> An
     chosen = select(units)
     verdict = judge(info, weights, chosen, vocabulary)
     log.info("question %r: found=%s %s", resolved, verdict.found, verdict.reason)
-    answer = Answer(question=question, text=CANNOT_ANSWER, found=False, hits=hits[:CLOSEST], resolved_question=resolved)
+    answer = Answer(
+        question=question, text=CANNOT_ANSWER, found=False, hits=hits[:CLOSEST], resolved_question=resolved
+    )
     if not verdict.found:
         return answer
     client = ChatClient(searcher.settings.answer)
@@ -75,7 +77,9 @@ def _retrieve(searcher, info: QuestionInfo, when: timewords.TimeScope) -> list[H
     hits = searcher.search(query, k=PASSAGES)
     if not when.has_range:
         return hits
-    in_period = searcher.search(query, k=IN_PERIOD, filters=SearchFilters(date_from=when.date_from, date_to=when.date_to))
+    in_period = searcher.search(
+        query, k=IN_PERIOD, filters=SearchFilters(date_from=when.date_from, date_to=when.date_to)
+    )
     seen = {hit.chunk_id for hit in in_period}
     return (in_period + [hit for hit in hits if hit.chunk_id not in seen])[:PASSAGES]
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from answer.question import QuestionInfo
-from answer.words import STOPWORDS, number_key, spelled_out, split_hyphens, stem, term_set, tokens
+from answer.words import STOPWORDS, is_number, number_key, spelled_out, split_hyphens, stem, term_set, tokens
 from ingest.models import Hit
 
 VOTE_LINE = re.compile(r"^(?:Approved|Rejected|Abstained|Carried|Votes?)\b[: ]", re.I)
@@ -28,12 +28,17 @@ INSTRUCTION = re.compile(
     re.I,
 )
 
-NUMBER = re.compile(r"(?<![\w./-])(?!(?:19|20)\d\d(?!\d|%|,\d))[£$]?\d[\d,.]*%?|\b(?:one|two|three|four|five|six|"
-                    r"seven|eight|nine|ten|twenty|hundred|thousand|million)\b", re.I)
+NUMBER = re.compile(
+    r"(?<![\w./-])(?!(?:19|20)\d\d(?!\d|%|,\d))[£$]?\d[\d,.]*%?|\b(?:one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|twenty|hundred|thousand|million)\b",
+    re.I,
+)
 PARAGRAPH_NUMBER = re.compile(r"^\(?\d{1,2}(?:\.\d{1,2})*[.)]?\s+")  # "5.1 The budget ..."
 MONEY_AFTER = re.compile(r"\s?(?:m|bn|k|million|billion|thousand|pounds)\b", re.I)
 MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-DATE = re.compile(rf"\b{MONTH}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b(?:19|20)\d\d\b|\b(?:spring|summer|autumn)\b", re.I)
+DATE = re.compile(
+    rf"\b{MONTH}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b(?:19|20)\d\d\b|\b(?:spring|summer|autumn)\b", re.I
+)
 PERSON = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Sir|Dame|Professor)\.?\s+[A-Z]|"
     r"\b[A-Z][a-z]+ [A-Z][a-z'\-]+,? (?:[A-Z][a-z]+ )*(?:Officer|Director|Manager|Lead|Head|Chair|Chairman|Leader|"
@@ -43,6 +48,7 @@ PERSON = re.compile(
 VOTE = re.compile(r"\bApproved:\s*\d|\bunanimous\w*|\bvot(?:e|ed|ing)\b|\bcarried\b", re.I)
 LONG_UNIT, CLAUSE = 450, 300  # characters
 SHORT = 90  # a unit this short is quoted with its neighbour
+IDENTIFIER = 3  # extra phrase matches for naming the question's "priority 3", "Area 4", "Year 2"
 
 
 @dataclass
@@ -117,20 +123,24 @@ def _line_kind(line: str) -> str:
     if len(cells) >= 2 and not any(SENTENCE_BREAK.search(cell) for cell in cells):
         if re.match(r"^[^.;]{1,60}: ", line) or max(len(cell) for cell in cells) < 80:
             return "row"
-    if len(line) <= 100 and (not re.search(r"[.!?;]$", line) or line.endswith(":") or re.match(r"^\d+\.\s", line)):
+    if len(line) <= 100 and (
+        not re.search(r"[.!?;]$", line) or line.endswith(":") or re.match(r"^\d+\.\s", line)
+    ):
         return "heading" if len(tokens(line)) <= 14 else "sentence"
     return "sentence"
 
 
 def sentences(paragraph: str) -> list[str]:
-    """Split at sentence ends, but not after "Mr." or "e.g." and not inside "£1.68"."""
+    """Split at sentence ends, but not after "Mr.", "e.g.", "ii." or a paragraph number ("12."),
+    and not inside "£1.68"."""
     pieces, start = [], 0
     for match in SENTENCE_BREAK.finditer(paragraph):
-        before = paragraph[start:match.start()].rstrip(".!?\"')]").split()
+        before = paragraph[start : match.start()].rstrip(".!?\"')]").split()
         last = before[-1].lower().rstrip(".") if before else ""
-        if last in ABBREVIATIONS or len(last) == 1 or re.fullmatch(r"[ivx]+", last):
+        numbered = len(before) == 1 and re.fullmatch(r"\(?\d{1,2}(?:\.\d{1,2})*\)?", last)
+        if last in ABBREVIATIONS or len(last) == 1 or re.fullmatch(r"[ivx]+", last) or numbered:
             continue
-        pieces.append(paragraph[start:match.start()].strip())
+        pieces.append(paragraph[start : match.start()].strip())
         start = match.end()
     pieces.append(paragraph[start:].strip())
     return [p for p in pieces if p]
@@ -173,7 +183,9 @@ def answers_kind(info: QuestionInfo, text: str) -> float:
         if info.wants_percent:
             new = [n for n in new if n.endswith("%")]
         elif info.wants_money:
-            new = [n for n in new if n.startswith(("£", "$")) or MONEY_AFTER.match(text[text.find(n) + len(n):])]
+            new = [
+                n for n in new if n.startswith(("£", "$")) or MONEY_AFTER.match(text[text.find(n) + len(n) :])
+            ]
         bonus += 0.25 if new else -0.15
     if info.has("when"):
         new = [d for d in DATE.findall(text) if d.lower() not in info.text.lower()]
@@ -190,7 +202,7 @@ def score_units(
     to every unit of a passage (chunk id), for documents from the period asked about."""
     boosts = boosts or {}
     total = sum(weights.values()) or 1.0
-    pairs = set(zip(info.terms, list(info.terms)[1:]))
+    pairs = set(zip(info.terms, list(info.terms)[1:], strict=False))
     passages: dict[int, set[str]] = {}
     for unit in units:
         own = term_set(unit.text)
@@ -200,7 +212,8 @@ def score_units(
         covered = sum(w for t, w in weights.items() if info.matches(t, own))
         framed = sum(w for t, w in weights.items() if not info.matches(t, own) and info.matches(t, around))
         unit.coverage = covered / total
-        phrases = len(pairs & _bigrams_of(unit.text))
+        matched = pairs & _bigrams_of(unit.text)
+        phrases = len(matched) + (IDENTIFIER if any(_names_a_number(a, b) for a, b in matched) else 0)
         kind = answers_kind(info, unit.text)
         unit.score = (
             unit.coverage
@@ -215,10 +228,15 @@ def score_units(
         )
 
 
+def _names_a_number(word: str, number: str) -> bool:
+    """ "priority 3", "area 4", "year 1" - not "18 25" or "june 2021"."""
+    return not is_number(word) and number.isdigit() and len(number) <= 2
+
+
 def _bigrams_of(text: str) -> set[tuple[str, str]]:
     stems = [stem(part) for token in tokens(text) for part in split_hyphens(token)]
     stems = [s for s in stems if s not in STOPWORDS]
-    return set(zip(stems, stems[1:]))
+    return set(zip(stems, stems[1:], strict=False))
 
 
 def select(units: list[Unit], max_chars: int = 1000, max_units: int = 5, floor: float = 0.6) -> list[Unit]:
@@ -247,7 +265,12 @@ def select(units: list[Unit], max_chars: int = 1000, max_units: int = 5, floor: 
         group = [unit]
         if len(unit.text) < SHORT and lead is not None and lead.kind != "heading" and lead not in chosen:
             group.insert(0, lead)
-        if follow is not None and len(follow.text) < SHORT and follow.coverage > 0 and follow.kind == unit.kind:
+        if (
+            follow is not None
+            and len(follow.text) < SHORT
+            and follow.coverage > 0
+            and follow.kind == unit.kind
+        ):
             if follow not in chosen:
                 group.append(follow)
         size = sum(len(u.text) + 6 for u in group)

@@ -20,16 +20,24 @@ from answer.models import Turn
 from answer.words import STOPWORDS, tokens
 from errors import SendBotError
 
-OPENER = re.compile(r"^\W*(?:and|but|also|so|ok(?:ay)?|then)?\W*(?:what|how) about\b|^\W*(?:and|but|also)\b", re.I)
-QUESTION_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|does|do)\b", re.I)
-PRONOUN = re.compile(r"\b(?:it|its|they|them|their|he|she|him|his|her|those|these|that one|this one|the same)\b", re.I)
+OPENER = re.compile(
+    r"^\W*(?:and|but|also|so|ok(?:ay)?|then)?\W*(?:what|how) about\b|^\W*(?:and|but|also)\b", re.I
+)
+QUESTION_WORD = re.compile(
+    r"\b(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|does|do)\b", re.I
+)
+PRONOUN = re.compile(
+    r"\b(?:it|its|they|them|their|he|she|him|his|her|those|these|that one|this one|the same)\b", re.I
+)
 NUMBER = r"(?:one|two|three|four|five|six|\d{1,2})"
 # Slots a follow-up swaps for the previous question's: "year two" -> "year three".
 SLOTS = [
     re.compile(rf"\b(?:year|yr)\s+{NUMBER}\b", re.I),
     re.compile(rf"\bpriority\s+{NUMBER}\b", re.I),
     re.compile(r"\b(?:19|20)\d{2}(?:\s*[-/]\s*\d{2,4})?\b"),
-    re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b", re.I),
+    re.compile(
+        r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b", re.I
+    ),
     re.compile(r"\b(?:autumn|spring|summer)(?: term)?\b", re.I),
     re.compile(r"\bq[1-4]\b|\bquarter\s+(?:one|two|three|four|[1-4])\b", re.I),
 ]
@@ -45,7 +53,11 @@ def read_history(path: Path) -> list[Turn]:
     """Turns from a file of JSON lines or one JSON list, each {"question": ..., "answer": ...}."""
     text = Path(path).read_text(encoding="utf-8").strip()
     try:
-        items = json.loads(text) if text.startswith("[") else [json.loads(line) for line in text.splitlines() if line.strip()]
+        items = (
+            json.loads(text)
+            if text.startswith("[")
+            else [json.loads(line) for line in text.splitlines() if line.strip()]
+        )
         return [Turn(question=str(item["question"]), answer=str(item.get("answer", ""))) for item in items]
     except (ValueError, KeyError, TypeError, AttributeError):
         raise HistoryUnreadable(
@@ -102,4 +114,6 @@ def _topic(question: str) -> str:
 
 
 def _content(question: str) -> str:
-    return " ".join(w for w in tokens(question) if w.lower() not in STOPWORDS and not QUESTION_WORD.fullmatch(w))
+    return " ".join(
+        w for w in tokens(question) if w.lower() not in STOPWORDS and not QUESTION_WORD.fullmatch(w)
+    )

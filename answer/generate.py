@@ -69,7 +69,9 @@ def generate(client: ChatClient, question: str, hits: list[Hit]) -> Generated:
         kept.append(strip_markers(sentence) + " " + "".join(f"[{m}]" for m in own))
     if dropped:
         log.warning("dropped %d model sentence(s) that no cited passage supports", len(dropped))
-    citations = [citation_for(numbers[n], passages[n - 1], quotes[n]) for n in sorted(numbers, key=numbers.get)]
+    citations = [
+        citation_for(numbers[n], passages[n - 1], quotes[n]) for n in sorted(numbers, key=numbers.get)
+    ]
     return Generated(" ".join(kept), citations, dropped=dropped)
 
 

@@ -32,30 +32,55 @@ ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}s?$")
 # Capitalised words that are not names of anything in particular.
 # The words staff ask with and the words council papers answer with.
 ALTERNATES = {
-    "wrote": {"author"}, "write": {"author"}, "written": {"author"},
-    "conclude": {"outcome", "conclusion", "summary"}, "conclusion": {"outcome", "summary"},
-    "responsible": {"lead", "owner", "accountable"}, "own": {"owner", "lead"},
-    "back": {"agree", "support"}, "kick": {"start", "commence", "embark", "launch"},
-    "start": {"commence", "embark", "launch"}, "signed": {"sign"}, "head": {"lead"},
+    "wrote": {"author"},
+    "write": {"author"},
+    "written": {"author"},
+    "conclude": {"outcome", "conclusion", "summary"},
+    "conclusion": {"outcome", "summary"},
+    "responsible": {"lead", "owner", "accountable"},
+    "own": {"owner", "lead"},
+    "back": {"agree", "support"},
+    "kick": {"start", "commence", "embark", "launch"},
+    "start": {"commence", "embark", "launch"},
+    "signed": {"sign"},
+    "head": {"lead"},
+    "paper": {"report"},
+    "report": {"paper"},
 }
 # Acronyms every SEND officer uses, for when the documents never spell one out themselves.
 SEND_ACRONYMS = {
-    "PFA": "preparing for adulthood", "EHCP": "education health and care plan",
-    "EHC": "education health and care", "SEMH": "social emotional and mental health",
-    "SENCO": "special educational needs co-ordinator", "SEN": "special educational needs",
-    "SEND": "special educational needs and disabilities", "EHE": "elective home education",
-    "EOTAS": "education otherwise than at school", "DSG": "dedicated schools grant",
-    "HNB": "high needs block", "LA": "local authority", "DSP": "designated specialist provision",
-    "SRP": "specialist resource provision", "AP": "alternative provision", "PRU": "pupil referral unit",
-    "ASD": "autism spectrum disorder", "SLCN": "speech language and communication needs",
-    "MLD": "moderate learning difficulties", "SLD": "severe learning difficulties",
-    "CYP": "children and young people", "NEET": "not in education employment or training",
-    "KPI": "key performance indicator", "EP": "educational psychologist",
+    "PFA": "preparing for adulthood",
+    "EHCP": "education health and care plan",
+    "EHC": "education health and care",
+    "SEMH": "social emotional and mental health",
+    "SENCO": "special educational needs co-ordinator",
+    "SEN": "special educational needs",
+    "SEND": "special educational needs and disabilities",
+    "EHE": "elective home education",
+    "EOTAS": "education otherwise than at school",
+    "DSG": "dedicated schools grant",
+    "HNB": "high needs block",
+    "LA": "local authority",
+    "DSP": "designated specialist provision",
+    "SRP": "specialist resource provision",
+    "AP": "alternative provision",
+    "PRU": "pupil referral unit",
+    "ASD": "autism spectrum disorder",
+    "SLCN": "speech language and communication needs",
+    "MLD": "moderate learning difficulties",
+    "SLD": "severe learning difficulties",
+    "CYP": "children and young people",
+    "NEET": "not in education employment or training",
+    "KPI": "key performance indicator",
+    "EP": "educational psychologist",
 }
 PERCENT = re.compile(r"\b(?:percentage|per ?cent|proportion|share|rate)\b", re.I)
-MONEY = re.compile(r"\bhow much\b.*\b(?:budget|cost|costs|spend|spent|funding|fund|deficit|overspend|underspend|"
-                   r"worth|money|save|saving|savings|pay|paid|price|grant|income|exposure)\b|"
-                   r"\b(?:budget|cost|spend|funding|deficit|overspend|worth)\b.*\bhow much\b", re.I)
+MONEY = re.compile(
+    r"\bhow much\b.*\b(?:budget|cost|costs|spend|spent|funding|fund|deficit|overspend|underspend|"
+    r"worth|money|save|saving|savings|pay|paid|price|grant|income|exposure)\b|"
+    r"\b(?:budget|cost|spend|funding|deficit|overspend|worth)\b.*\bhow much\b",
+    re.I,
+)
 GENERIC_CAPITALS = frozenset(
     """what which who whom whose when where why how is are was were do does did can could has have had
     will would should tell list show give and in on at of for the a an by from to with year years
@@ -83,7 +108,9 @@ class QuestionInfo:
 
     def search_text(self) -> str:
         """The question with its acronyms spelled out, so search finds either wording."""
-        extra = [f"({words})" for a, words in self.expansions.items() if words.lower() not in self.text.lower()]
+        extra = [
+            f"({words})" for a, words in self.expansions.items() if words.lower() not in self.text.lower()
+        ]
         return " ".join([self.text, *extra])
 
     def has(self, kind: str) -> bool:
@@ -94,6 +121,8 @@ class QuestionInfo:
         ("chair" in "chairman") or one of the words papers use for it."""
         if term in present or ALTERNATES.get(term, set()) & present:
             return True
+        if "-" in term and all(stem(part) in present for part in term.split("-") if part):
+            return True  # "take-up" in "the take up of places"
         spelled = self.spelled.get(term)
         if spelled and spelled <= present:
             return True
@@ -118,7 +147,9 @@ def analyse(question: str) -> QuestionInfo:
         kinds=kinds,
         terms=content_terms(question),
         salient=list(dict.fromkeys(salient)),
-        acronyms=list(dict.fromkeys(a.rstrip("s") if a.endswith("s") and a[:-1].isupper() else a for a in acronyms)),
+        acronyms=list(
+            dict.fromkeys(a.rstrip("s") if a.endswith("s") and a[:-1].isupper() else a for a in acronyms)
+        ),
         numbers=numbers(question),
         wants_percent="quantity" in kinds and bool(PERCENT.search(question)),
         wants_money="quantity" in kinds and bool(MONEY.search(question)),

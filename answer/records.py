@@ -26,17 +26,26 @@ from ingest.models import Commitment, Decision, Hit
 
 NUMBER = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
 PRIORITY = re.compile(rf"\bpriority\s+({NUMBER})\b", re.I)
-YEAR = re.compile(rf"\b(?:year\s+{NUMBER}|(?:first|second|third|fourth) year|(?:19|20)\d\d\s*[-/]\s*\d{{2,4}})\b", re.I)
-COMMITMENT = re.compile(r"\bcommit\w*|\bpromis\w*|\bwhat (?:are|is|will) (?:we|the council) (?:doing|planning|do)\b|"
-                        r"\bplann\w* (?:for|in)\b", re.I)
+YEAR = re.compile(
+    rf"\b(?:year\s+{NUMBER}|(?:first|second|third|fourth) year|(?:19|20)\d\d\s*[-/]\s*\d{{2,4}})\b", re.I
+)
+COMMITMENT = re.compile(
+    r"\bcommit\w*|\bpromis\w*|\bwhat (?:are|is|will) (?:we|the council) (?:doing|planning|do)\b|"
+    r"\bplann\w* (?:for|in)\b",
+    re.I,
+)
 STRATEGY = re.compile(r"\bstrateg(?:y|ies)\b|\bplan\b", re.I)
-LIST = re.compile(r"\blist\b|\bwhat are (?:all )?the\b|\ball (?:the )?commitments\b|\bwhat are we doing\b", re.I)
+LIST = re.compile(
+    r"\blist\b|\bwhat are (?:all )?the\b|\ball (?:the )?commitments\b|\bwhat are we doing\b", re.I
+)
 VOTE = re.compile(r"\bvot(?:e|ed|es|ing)\b", re.I)
 # Words that route or filter, so they are not asked of a record's own text.
-ROUTING_WORDS = set(content_terms(
-    "commit commits commitment commitments committed promise doing planning plan strategy strategies priority "
-    "priorities year years list vote voted votes voting count forum cabinet committee council"
-))
+ROUTING_WORDS = set(
+    content_terms(
+        "commit commits commitment commitments committed promise doing planning plan strategy strategies priority "
+        "priorities year years list vote voted votes voting count forum cabinet committee council"
+    )
+)
 MIN_MATCH = 0.4  # weighted share of the question's other words the best record must hold
 CLOSE_TO_BEST = 0.8  # further records kept when they match nearly as well
 MAX_LISTED = 12  # commitments listed before "and N more"
@@ -55,7 +64,11 @@ def answer_from_records(searcher, info: QuestionInfo, vocabulary: Vocabulary) ->
     try:
         if VOTE.search(text):
             return _decisions(searcher, info, vocabulary)
-        if COMMITMENT.search(text) and (filtered or STRATEGY.search(text)) or (filtered and STRATEGY.search(text)):
+        if (
+            COMMITMENT.search(text)
+            and (filtered or STRATEGY.search(text))
+            or (filtered and STRATEGY.search(text))
+        ):
             return _commitments(searcher, info, vocabulary)
     except BadFilter:
         return None
@@ -63,7 +76,7 @@ def answer_from_records(searcher, info: QuestionInfo, vocabulary: Vocabulary) ->
 
 
 def _academic_year(text: str) -> str:
-    """"Year Two", "year 2", "2022-23", "2022/2023": one year of a strategy, not its span."""
+    """ "Year Two", "year 2", "2022-23", "2022/2023": one year of a strategy, not its span."""
     for match in YEAR.finditer(text):
         span = re.match(r"((?:19|20)\d\d)\s*[-/]\s*(\d{2,4})", match.group(0))
         if not span or int(span.group(2)[-2:]) == (int(span.group(1)) + 1) % 100:
@@ -80,20 +93,28 @@ def _commitments(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer
         year=_academic_year(info.text) or None,
     )
     titles = _titles(searcher)
-    ranked = _rank(info, vocabulary, records,
-                   lambda c: " ".join([c.text, c.priority_title, *c.themes, c.year, titles.get(c.doc, ""), c.doc]),
-                   slots=" ".join(filter(None, [priority.group(0) if priority else "", _academic_year(info.text)])))
+    ranked = _rank(
+        info,
+        vocabulary,
+        records,
+        lambda c: " ".join([c.text, c.priority_title, *c.themes, c.year, titles.get(c.doc, ""), c.doc]),
+        slots=" ".join(filter(None, [priority.group(0) if priority else "", _academic_year(info.text)])),
+    )
     if ranked is None:
         return None
     wanted = LIST.search(info.text) or not ranked.topic
     kept = ranked.all_matching(MAX_LISTED) if wanted else ranked.best(MAX_ANSWERS)
     lines, citations = [], _Citations(searcher)
     for commitment in kept:
-        label = ", ".join(p for p in (
-            f"{commitment.strategy} strategy" if commitment.strategy else "",
-            f"priority {commitment.priority}" if commitment.priority is not None else "",
-            commitment.year_label or commitment.year,
-        ) if p)
+        label = ", ".join(
+            p
+            for p in (
+                f"{commitment.strategy} strategy" if commitment.strategy else "",
+                f"priority {commitment.priority}" if commitment.priority is not None else "",
+                commitment.year_label or commitment.year,
+            )
+            if p
+        )
         n = citations.add(commitment.doc, commitment.page, commitment.priority_title, commitment.text)
         lines.append(f"{label}: {commitment.text} [{n}]" if label else f"{commitment.text} [{n}]")
     more = len(ranked.all_matching(len(records))) - len(kept) if wanted else 0
@@ -112,8 +133,14 @@ def _decisions(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer |
     )
     voted = [d for d in records if d.votes]
     titles = _titles(searcher)
-    ranked = _rank(info, vocabulary, voted,
-                   lambda d: f"{d.text} {d.item_title} {d.body} {d.date} {_month(d.date)} {titles.get(d.doc, '')} {d.doc}")
+    ranked = _rank(
+        info,
+        vocabulary,
+        voted,
+        lambda d: (
+            f"{d.text} {d.item_title} {d.body} {d.date} {_month(d.date)} {titles.get(d.doc, '')} {d.doc}"
+        ),
+    )
     if ranked is None or not ranked.topic:
         return None
     lines, citations = [], _Citations(searcher)
@@ -151,7 +178,9 @@ class _Ranked:
         return [r for score, r in self.scored if score > 0 or not self.topic][:limit]
 
 
-def _rank(info: QuestionInfo, vocabulary: Vocabulary, records: list, text_of, slots: str = "") -> _Ranked | None:
+def _rank(
+    info: QuestionInfo, vocabulary: Vocabulary, records: list, text_of, slots: str = ""
+) -> _Ranked | None:
     """Records ordered by the weighted share of the question's non-filter words they hold.
 
     A record that lacks one of the question's names or numbers ("2025-26", "Kent") is not
@@ -181,7 +210,7 @@ def _rank(info: QuestionInfo, vocabulary: Vocabulary, records: list, text_of, sl
 
 
 def _month(iso: str) -> str:
-    """"2024-02-13" -> "February Feb", so "in Feb 2024" meets the meeting's date."""
+    """ "2024-02-13" -> "February Feb", so "in Feb 2024" meets the meeting's date."""
     if len(iso) < 7 or not iso[5:7].isdigit():
         return ""
     month = int(iso[5:7])

@@ -38,7 +38,9 @@ class Verdict:
     missing: list[str] = field(default_factory=list)  # question names the evidence's documents lack
 
 
-def judge(info: QuestionInfo, weights: dict[str, float], chosen: list[Unit], vocabulary: Vocabulary) -> Verdict:
+def judge(
+    info: QuestionInfo, weights: dict[str, float], chosen: list[Unit], vocabulary: Vocabulary
+) -> Verdict:
     if not chosen:
         return Verdict(False, "no evidence")
     names = [t for t in info.salient if t in info.terms and not is_number(info.terms[t])]
@@ -51,7 +53,9 @@ def judge(info: QuestionInfo, weights: dict[str, float], chosen: list[Unit], voc
     if info.has("acronym") and info.acronyms and any(spelled_out(info.acronyms[0], u.text) for u in chosen):
         return Verdict(True, f"{info.acronyms[0]} is spelled out", 1.0)
     best = chosen[0]
-    present = _around(best) | set().union(*(term_set(u.text) for u in chosen if u.hit.chunk_id == best.hit.chunk_id))
+    present = _around(best) | set().union(
+        *(term_set(u.text) for u in chosen if u.hit.chunk_id == best.hit.chunk_id)
+    )
     covered = sum(w for t, w in weights.items() if info.matches(t, present)) / (sum(weights.values()) or 1.0)
     if covered < MIN_COVERAGE:
         return Verdict(False, f"the evidence covers {covered:.0%} of the question", covered)
@@ -66,16 +70,23 @@ def _indexed(info: QuestionInfo, term: str, vocabulary: Vocabulary) -> bool:
     return bool(words) and all(vocabulary.passages_with(word) for word in words)
 
 
-def _missing_from_sources(info: QuestionInfo, names: list[str], chosen: list[Unit], vocabulary: Vocabulary) -> list[str]:
+def _missing_from_sources(
+    info: QuestionInfo, names: list[str], chosen: list[Unit], vocabulary: Vocabulary
+) -> list[str]:
     """The question's names that no document of the chosen evidence mentions (empty when one
     document mentions them all, in its text, title, file name or date)."""
     best_missing: list[str] | None = None
     for unit in chosen:
         around = _around(unit)
         missing = [
-            info.terms[t] for t in names
-            if not info.matches(t, around) and not vocabulary.in_document(info.terms[t], unit.hit.doc)
-            and not all(vocabulary.in_document(w, unit.hit.doc) for w in info.expansions.get(info.terms[t], "-").split())
+            info.terms[t]
+            for t in names
+            if not info.matches(t, around)
+            and not vocabulary.in_document(info.terms[t], unit.hit.doc)
+            and not all(
+                vocabulary.in_document(w, unit.hit.doc)
+                for w in info.expansions.get(info.terms[t], "-").split()
+            )
         ]
         if not missing:
             return []

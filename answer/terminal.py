@@ -30,7 +30,9 @@ def render_answer(answer: Answer, color: bool = False) -> str:
     if answer.citations:
         lines += ["", bold("Sources:")]
         for citation in answer.citations:
-            where = ", ".join(p for p in (citation.title or citation.doc, f"p.{citation.page}", citation.section) if p)
+            where = ", ".join(
+                p for p in (citation.title or citation.doc, f"p.{citation.page}", citation.section) if p
+            )
             lines.append(f"  [{citation.n}] {where}")
             if citation.doc and citation.doc != citation.title:
                 lines.append(f"{INDENT}({citation.doc})")

@@ -40,7 +40,9 @@ class Vocabulary:
         phrase = '"' + word.replace('"', " ") + '"'
         try:
             count = int(
-                self.db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (phrase,)).fetchone()[0]
+                self.db.execute(
+                    "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (phrase,)
+                ).fetchone()[0]
             )
         except sqlite3.OperationalError:  # a token FTS5 cannot parse counts as unseen, not as an error
             count = 0

@@ -32,8 +32,19 @@ _POSSESSIVE = re.compile(r"'s$", re.I)
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "−": "-"})
 SMALL_WORDS = frozenset("of and the in for to on at with a an".split())  # skipped when spelling acronyms
 NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "first": "1", "second": "2", "third": "3",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "first": "1",
+    "second": "2",
+    "third": "3",
 }
 
 
@@ -68,7 +79,14 @@ def stem(word: str) -> str:
     if len(word) > 2 and word.endswith("s") and word[:-1].isupper():
         return word[:-1].lower()  # "EHCPs" -> "ehcp"
     w = word.lower().replace("'", "")
-    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
+    for suffix, replacement in (
+        ("ies", "y"),
+        ("sses", "ss"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", "e"),
+        ("s", ""),
+    ):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             if suffix == "s" and w.endswith(("ss", "us", "is")):
                 return w
@@ -80,7 +98,7 @@ def stem(word: str) -> str:
 
 
 def split_hyphens(token: str) -> list[str]:
-    """'de-delegation' counts as itself and its parts, so 'delegation' still meets it."""
+    """In a text, 'de-delegation' counts as itself and its parts, so 'delegation' meets it."""
     if "-" in token and not is_number(token):
         parts = [p for p in token.split("-") if p]
         return [token, *parts] if len(parts) > 1 else parts
@@ -88,14 +106,16 @@ def split_hyphens(token: str) -> list[str]:
 
 
 def content_terms(text: str) -> dict[str, str]:
-    """The words that carry meaning: stem -> the word as first written, in order."""
+    """The words that carry meaning: stem -> the word as first written, in order.
+
+    A hyphenated word is one term ("de-delegation"), so it does not count three times.
+    """
     seen: dict[str, str] = {}
     for token in tokens(text):
-        for part in split_hyphens(token):
-            low = part.lower()
-            if low in STOPWORDS or (len(low) < 2 and not is_number(low)):
-                continue
-            seen.setdefault(NUMBER_WORDS.get(low, stem(part)), part)
+        low = token.lower()
+        if low in STOPWORDS or (len(low) < 2 and not is_number(low)):
+            continue
+        seen.setdefault(NUMBER_WORDS.get(low, stem(token)), token)
     return seen
 
 

@@ -123,10 +123,12 @@ def _by_year(records: list[tuple[int, Commitment]], year: str) -> list[tuple[int
     for pair in records:
         c = pair[1]
         if absolute:
-            wanted = absolute
-        else:
-            wanted = normalise_year(year, years_of[(c.doc, c.strategy)])
-        if (wanted and c.year == wanted) or (not c.year and relative and relative_year(c.year_label) == relative):
+            if c.year == absolute:
+                kept.append(pair)
+        elif relative_year(c.year_label):  # printed as "Year Two (2022-2023)" or "Year 2"
+            if relative_year(c.year_label) == relative:
+                kept.append(pair)
+        elif c.year and c.year == normalise_year(year, years_of[(c.doc, c.strategy)]):
             kept.append(pair)
     return kept
 
@@ -254,12 +256,17 @@ def _folded(text: str) -> str:
 
 
 def _by_name(records: list, name: str, key) -> list:
-    """Records whose name is `name` (apostrophes and case aside); failing that, whose name
-    contains it."""
+    """Records named `name` (case and apostrophes aside); failing that, those whose name is
+    the longest contained in `name` ("Education Division Strategy" -> "Education"); failing
+    that, those whose name contains it ("joint" -> "SEND Joint Commissioning")."""
     wanted = _folded(name)
     exact = [pair for pair in records if _folded(key(pair[1])) == wanted]
     if exact:
         return exact
+    inside = [pair for pair in records if key(pair[1]) and re.search(rf"\b{re.escape(_folded(key(pair[1])))}\b", wanted)]
+    if inside:
+        longest = max(len(_folded(key(pair[1]))) for pair in inside)
+        return [pair for pair in inside if len(_folded(key(pair[1]))) == longest]
     return [pair for pair in records if wanted in _folded(key(pair[1]))]
 
 

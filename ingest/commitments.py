@@ -28,6 +28,7 @@ headers ("Year 2") into academic years ("2022-2023").
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -93,10 +94,17 @@ THEMES: list[tuple[str, re.Pattern]] = [
 
 
 def extract_commitments(document: ParsedDocument, blocks: list[Block] | None = None) -> list[Commitment]:
-    """Every commitment of every strategy or plan in the document, in reading order."""
-    reader = _Reader(document)
-    reader.read()
-    return reader.commitments()
+    """Every commitment of every strategy or plan in the document, in reading order.
+
+    A layout this reader trips on costs the document its commitments, never its passages.
+    """
+    try:
+        reader = _Reader(document)
+        reader.read()
+        return reader.commitments()
+    except Exception:  # noqa: BLE001 - logged, and the document is still indexed
+        logging.getLogger(__name__).exception("%s: commitments not extracted", document.path)
+        return []
 
 
 def themes_for(*texts: str) -> list[str]:
@@ -371,7 +379,11 @@ class _Reader:
         bulleted_table = any(BULLET.match(s) for row in rows for cell in row for s in _segments(cell))
         for row_number, row in enumerate(rows):
             row_label = _clean(" ".join(row[i] for i in label_columns if i < len(row) and row[i]))
-            if row_label and len(row_label.split()) <= 12:
+            row_priority = PRIORITY.match(row_label)
+            if row_priority:  # priorities down the side, years across the top
+                priority, caption_title = _number(row_priority.group(1)), row_priority.group(2).strip()
+                theme, last_in_column = "", {}
+            elif row_label and len(row_label.split()) <= 12:
                 theme = row_label
             for column, label in year_columns.items():
                 cell = row[column] if column < len(row) else ""

@@ -23,6 +23,7 @@ decision of that body, dated by the sentence or by the last date given for that 
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -112,8 +113,15 @@ class _State:
 
 
 def extract_decisions(document: ParsedDocument, blocks: list[Block] | None = None) -> list[Decision]:
-    """Every recommendation and resolution of the meetings a document records."""
-    return _Reader(document).read()
+    """Every recommendation and resolution of the meetings a document records.
+
+    A layout this reader trips on costs the document its decisions, never its passages.
+    """
+    try:
+        return _Reader(document).read()
+    except Exception:  # noqa: BLE001 - logged, and the document is still indexed
+        logging.getLogger(__name__).exception("%s: decisions not extracted", document.path)
+        return []
 
 
 def vote_counts(text: str) -> dict[str, int] | None:

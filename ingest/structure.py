@@ -88,7 +88,7 @@ class _BlockBuilder:
             and not SENTENCE_END.search(text)
             and not BULLET.match(text)
             and (not previous or SENTENCE_END.search(previous) or self.open is None)
-            and not re.search(r"\d{3,}|@|\bTel\b", text)
+            and not re.search(r"\d{3,}|@|\bTel\b|\b(Approved|Rejected|Abstained|Carried)\b", text)
         ):
             return 3
         return 0

@@ -11,9 +11,16 @@ from urllib.parse import quote
 
 from answer.models import Answer, Citation
 from ingest.models import Commitment, Decision, Hit
-from slackbot import request_words
 from slackbot.mrkdwn import escape, link
-from slackbot.replies import AnswerReply, NoticeReply, RecordsReply, Reply, SourcesReply
+from slackbot.replies import (
+    AnswerReply,
+    NoticeReply,
+    RecordsReply,
+    Reply,
+    SourcesReply,
+    decision_outcome,
+    record_heading,
+)
 
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_NOT_HELPFUL = "feedback_not_helpful"
@@ -27,6 +34,7 @@ SNIPPET_CHARS = 300
 PROGRESS_ICON = ":hourglass_flowing_sand:"  # marks a placeholder, never a reply
 SEARCHING = "Searching…"
 INGESTING = "Ingesting the documents folder…"
+READING_UPLOAD = "Reading your file…"
 APOLOGY = "Sorry, something went wrong while answering that. Please try again in a moment."
 CHANNEL_NOT_ALLOWED = "I only answer in some channels here. Send me a direct message instead."
 
@@ -46,7 +54,7 @@ def progress(text: str) -> dict:
     """The placeholder that stands in for a reply until it is ready."""
     return {
         "text": text,
-        "blocks": [_context(f":hourglass_flowing_sand: {escape(text)}")],
+        "blocks": [_context(f"{PROGRESS_ICON} {escape(text)}")],
     }
 
 
@@ -145,33 +153,11 @@ def _answer(reply: AnswerReply, base_url: str, asked_by: str) -> dict:
     return {"text": answer.text, "blocks": blocks}
 
 
-def _commitment(record: Commitment, base_url: str) -> str:
-    heading = f"Priority {record.priority}" if record.priority is not None else "Commitment"
-    if record.priority_title:
-        heading += f": {record.priority_title}"
-    year = record.year_label or record.year
-    where = document_link(base_url, record.doc, record.page, record.strategy or record.doc)
-    return (
-        f"*{escape(heading)}*" + (f" · {escape(year)}" if year else "") + "\n"
-        f"{escape(record.text)}\n_{where}, p.{record.page}_"
-    )
-
-
-def _decision(record: Decision, base_url: str) -> str:
-    heading = f"{record.body}, {record.date}" if record.date else record.body
-    item = f"Item {record.item}: {record.item_title}" if record.item else record.item_title
-    lines = [
-        f"*{escape(heading)}*" + (f" · {escape(item)}" if item else ""),
-        escape(record.text),
-    ]
-    outcome = record.outcome.capitalize() if record.outcome else ""
-    if record.votes:
-        votes = ", ".join(f"{count} {name}" for name, count in record.votes.items())
-        outcome = f"{outcome} ({votes})" if outcome else votes
-    if outcome:
-        lines.append(f"Outcome: {escape(outcome)}")
-    where = document_link(base_url, record.doc, record.page, record.doc)
-    lines.append(f"_{where}, p.{record.page}_")
+def _record(record: Commitment | Decision, base_url: str) -> str:
+    lines = [f"*{escape(record_heading(record))}*", escape(record.text)]
+    if isinstance(record, Decision) and decision_outcome(record):
+        lines.append(f"Outcome: {escape(decision_outcome(record))}")
+    lines.append(f"_{document_link(base_url, record.doc, record.page, record.doc)}, p.{record.page}_")
     return "\n".join(lines)
 
 
@@ -181,18 +167,13 @@ def more_records_value(reply: RecordsReply) -> str:
 
 
 def _records(reply: RecordsReply, base_url: str) -> dict:
-    noun = "commitments" if reply.kind == request_words.COMMITMENTS else "decisions"
     if not reply.total:
-        summary = f"No {noun} match {escape(reply.filters)}."
+        summary = f"{reply.counted} {escape(reply.filters)}."
         return {"text": summary, "blocks": [_section(summary)]}
-    last = reply.first_number + len(reply.records) - 1
-    summary = f"*{reply.total} {noun}* match {escape(reply.filters)} (showing {reply.first_number}–{last})"
+    summary = f"*{reply.counted}* {escape(reply.filters)} (showing {reply.shown})"
     blocks = [_section(summary)]
     for record in reply.records:
-        text = (
-            _commitment(record, base_url) if isinstance(record, Commitment) else _decision(record, base_url)
-        )
-        blocks += _sections(text)
+        blocks += _sections(_record(record, base_url))
     if reply.has_more:
         button = _button("More", ACTION_MORE_RECORDS, more_records_value(reply))
         blocks.append({"type": "actions", "elements": [button]})

@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL_SECONDS = 2.0  # chat.update is rate limited (about one a second per channel)
 # Slash-command requests answered by a message in the channel; the rest are private.
 POSTED_IN_CHANNEL = {request_words.ASK, request_words.INGEST}
-READING_UPLOAD = "Reading your file…"
 
 
 def thread_key(channel: str, thread_ts: str) -> str:
@@ -197,7 +196,7 @@ def add_upload(services: Services, client: WebClient, *, channel: str, user: str
     if not is_direct_message(channel):
         return
     slack = services.slack
-    message = ReplyMessage(client, channel, None, READING_UPLOAD)
+    message = ReplyMessage(client, channel, None, blocks.READING_UPLOAD)
     services.submit(
         message.fill,
         lambda m: services.conversation.add_upload(

@@ -121,7 +121,7 @@ def _query(text: str) -> str | None:
 
 
 def normalise_year(text: str) -> str | None:
-    """ "2023-24", "2023/24", "2023 to 2024" -> "2023-2024"; "Year Two", "year 2" -> "Year Two"."""
+    """Spans ("2023-24", "2023/24", "2023 to 2024") -> "2023-2024"; "year 2", "Year Two" -> "Year Two"."""
     year, _ = _take_year(text)
     return year
 

@@ -5,9 +5,16 @@ from __future__ import annotations
 import textwrap
 
 from ingest.models import Commitment, Decision, Hit
-from slackbot import request_words
 from slackbot.blocks import CLOSEST_PASSAGES
-from slackbot.replies import AnswerReply, NoticeReply, RecordsReply, Reply, SourcesReply
+from slackbot.replies import (
+    AnswerReply,
+    NoticeReply,
+    RecordsReply,
+    Reply,
+    SourcesReply,
+    decision_outcome,
+    record_heading,
+)
 
 INDENT = "    "
 
@@ -49,39 +56,19 @@ def _answer(reply: AnswerReply) -> str:
     return "\n".join(lines)
 
 
-def _commitment(record: Commitment) -> str:
-    heading = f"Priority {record.priority}" if record.priority is not None else "Commitment"
-    if record.priority_title:
-        heading += f": {record.priority_title}"
-    year = record.year_label or record.year
-    return (
-        f"- {heading}" + (f" ({year})" if year else "") + f"\n{_quote(record.text)}\n"
-        f"{INDENT}  {record.strategy or record.doc}, p.{record.page}"
-    )
-
-
-def _decision(record: Decision) -> str:
-    heading = f"{record.body}, {record.date}" if record.date else record.body
-    if record.item or record.item_title:
-        heading += f", item {record.item}: {record.item_title}"
-    outcome = record.outcome
-    if record.votes:
-        votes = ", ".join(f"{count} {name}" for name, count in record.votes.items())
-        outcome = f"{outcome} ({votes})" if outcome else votes
-    lines = [f"- {heading}", _quote(record.text)]
-    if outcome:
-        lines.append(f"{INDENT}  Outcome: {outcome}")
+def _record(record: Commitment | Decision) -> str:
+    lines = [f"- {record_heading(record)}", _quote(record.text)]
+    if isinstance(record, Decision) and decision_outcome(record):
+        lines.append(f"{INDENT}  Outcome: {decision_outcome(record)}")
     lines.append(f"{INDENT}  {record.doc}, p.{record.page}")
     return "\n".join(lines)
 
 
 def _records(reply: RecordsReply) -> str:
-    noun = "commitments" if reply.kind == request_words.COMMITMENTS else "decisions"
     if not reply.total:
-        return f"No {noun} match {reply.filters}."
-    last = reply.first_number + len(reply.records) - 1
-    lines = [f"{reply.total} {noun} match {reply.filters} (showing {reply.first_number}-{last}):"]
-    lines += [_commitment(r) if isinstance(r, Commitment) else _decision(r) for r in reply.records]
+        return f"{reply.counted} {reply.filters}."
+    lines = [f"{reply.counted} {reply.filters} (showing {reply.shown}):"]
+    lines += [_record(record) for record in reply.records]
     if reply.has_more:
         lines.append("(Type `more` for the next page.)")
     return "\n".join(lines)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from answer.models import Answer
+from answer.records import vote_line
 from ingest.models import Commitment, Decision, Hit
+from slackbot import request_words
 
 
 @dataclass
@@ -39,6 +41,41 @@ class RecordsReply:
     @property
     def has_more(self) -> bool:
         return self.page * self.page_size < self.total
+
+    @property
+    def counted(self) -> str:
+        """E.g. "No commitments match", "1 decision matches", "9 commitments match"."""
+        noun = "commitment" if self.kind == request_words.COMMITMENTS else "decision"
+        if self.total == 1:
+            return f"1 {noun} matches"
+        return f"{self.total or 'No'} {noun}s match"
+
+    @property
+    def shown(self) -> str:
+        """Which of the records this page holds: "1–5"."""
+        return f"{self.first_number}–{self.first_number + len(self.records) - 1}"
+
+
+def record_heading(record: Commitment | Decision) -> str:
+    """The line naming a record, e.g. "SEND priority 2: Effective, Year Two (2022-2023)" or
+    "Schools' Forum, 2024-02-13, item 3: De-Delegation for School Improvement"."""
+    if isinstance(record, Commitment):
+        priority = f"priority {record.priority}" if record.priority is not None else ""
+        named = " ".join(part for part in (record.strategy, priority) if part) or "Commitment"
+        parts = [f"{named}: {record.priority_title}" if record.priority_title else named]
+        parts.append(record.year_label or record.year)
+    else:
+        item = f"item {record.item}: {record.item_title}" if record.item else record.item_title
+        parts = [record.body, record.date, item]
+    return ", ".join(part for part in parts if part)
+
+
+def decision_outcome(record: Decision) -> str:
+    """The outcome and, where recorded, the vote as the minutes print it."""
+    outcome = record.outcome.capitalize()
+    if record.votes:
+        return f"{outcome} ({vote_line(record)})" if outcome else vote_line(record)
+    return outcome
 
 
 @dataclass

@@ -8,6 +8,7 @@ connection, so worker threads never share one.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,33 +62,54 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 
 
 def database_path(data_dir: Path) -> Path:
-    return Path(data_dir) / DB_NAME
+    return Path(data_dir).resolve() / DB_NAME
 
 
 def _migrate(db: sqlite3.Connection) -> None:
-    if db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):
-        return
-    db.execute("BEGIN IMMEDIATE")  # one thread migrates; the others wait, then see it done
-    try:
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        for migration in MIGRATIONS[version:]:
-            migration(db)
-        db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for migration in MIGRATIONS[version:]:
+        migration(db)
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+
+
+_prepared: set[Path] = set()
+_preparing = threading.Lock()
+
+
+def _prepare(path: Path) -> None:
+    """Once per process and database: WAL mode (so readers never wait for a writer) and migrations.
+
+    Done under a lock because SQLite refuses, rather than waits, when two connections
+    switch a new database to WAL at the same moment.
+    """
+    with _preparing:
+        if path in _prepared:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("BEGIN IMMEDIATE")  # another process may be migrating the same file
+            try:
+                _migrate(db)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        finally:
+            db.close()
+        _prepared.add(path)
 
 
 @contextmanager
 def opened(data_dir: Path) -> Iterator[sqlite3.Connection]:
-    """A migrated connection that commits on success and is always closed."""
-    Path(data_dir).mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(database_path(data_dir), timeout=30, isolation_level=None)
+    """A connection to the migrated database that commits on success and is always closed."""
+    path = database_path(data_dir)
+    if path not in _prepared:
+        _prepare(path)
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
     try:
         db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
-        _migrate(db)
         db.execute("BEGIN")
         try:
             yield db

@@ -30,18 +30,35 @@ def cites(answer, doc: str, page: int | None = None) -> bool:
     ("question", "fact", "doc", "page"),
     [
         # how did the vote go: the recommendation stays together with its vote line
-        ("How did Schools Forum vote on de-delegation?",
-         "at a rate of £18 per pupil. Approved: 6 Rejected: 1 Abstained: 0", FORUM, 2),
+        (
+            "How did Schools Forum vote on de-delegation?",
+            "at a rate of £18 per pupil. Approved: 6 Rejected: 1 Abstained: 0",
+            FORUM,
+            2,
+        ),
         # who presented
-        ("Who presented the de-delegation for school improvement paper at the February 2024 Schools Forum?",
-         "Rebecca Wakeley", FORUM, 2),
+        (
+            "Who presented the de-delegation for school improvement paper at the February 2024 Schools Forum?",
+            "Rebecca Wakeley",
+            FORUM,
+            2,
+        ),
         # how much, numbers verbatim
         ("How much budget is moving with the 18-25 SIS transfer to ASCH?", "£59m", SIS, None),
-        ("How much did the Greens and Independents budget amendment want for a home to school transport "
-         "feasibility study?", "£75k", AMENDMENT, 1),
+        (
+            "How much did the Greens and Independents budget amendment want for a home to school transport "
+            "feasibility study?",
+            "£75k",
+            AMENDMENT,
+            1,
+        ),
         # what did we commit to, by year
-        ("What EHCP compliance level is Leicester aiming for in Year Three of the SEND strategy?",
-         "We will be looking to achieve 100% compliance for all EHCPs", STRATEGIES, 17),
+        (
+            "What EHCP compliance level is Leicester aiming for in Year Three of the SEND strategy?",
+            "We will be looking to achieve 100% compliance for all EHCPs",
+            STRATEGIES,
+            17,
+        ),
         # what an acronym stands for
         ("What does PWLB stand for?", "Public Works Loan Board", GLOSSARY, None),
         # who chaired
@@ -65,13 +82,17 @@ def test_every_answer_sentence_carries_a_marker_that_has_a_source(searcher):
 
 
 def test_answer_is_a_few_sentences_not_whole_passages(searcher):
-    answer = answer_question(searcher, "How many pupils were permanently excluded in Kent in the 12 months to December 2024?")
+    answer = answer_question(
+        searcher, "How many pupils were permanently excluded in Kent in the 12 months to December 2024?"
+    )
     assert answer.found and "102 pupils" in answer.text
     assert len(answer.text) <= 1300
 
 
 def test_list_of_commitments_for_a_priority_and_year_comes_from_the_records(searcher):
-    answer = answer_question(searcher, "List the commitments under priority 2 of the SEND strategy in year two")
+    answer = answer_question(
+        searcher, "List the commitments under priority 2 of the SEND strategy in year two"
+    )
     lines = answer.text.splitlines()
     assert len(lines) >= 5
     assert all("priority 2" in line and "Year Two" in line for line in lines if line.startswith("SEND"))

@@ -115,7 +115,8 @@ def test_theme_tags_come_from_titles_row_themes_and_text(strategy_records):
     assert "preparation for adulthood" in by_text[
         "We will launch our preparing for adulthood strategy and action plan and form a partnership group with "
         "key representatives to oversee its progress"]
-    assert "Short breaks" in by_text["We will continue to embed and monitor the impact of any changes"]
+    assert "short breaks" in by_text["We will continue to embed and monitor the impact of any changes"]
+    assert "Choice and Control" in by_text["We will continue to review and evaluate the take up of Personal Budgets"]
 
 
 def test_numbered_actions_of_another_strategy_are_read_with_their_suggested_years(searcher):
@@ -204,3 +205,18 @@ def test_money_tables_with_year_columns_are_not_commitments():
                   rows=[["Special schools", "32,717", "34,000"]])
     document = _strategy_document([Page(1, [Line("Inclusion Strategy 2022-2025", top=40)], [table])])
     assert extract_commitments(document, []) == []
+
+
+def test_priorities_down_the_side_and_years_across_the_top():
+    table = Table(page=2, header=["Priority", "2022/23", "2023/24"], top=100, rows=[
+        ["Priority 1: Early help", "• We will open a family hub", "• We will open two more"],
+        ["Priority 2: EHCPs", "• We will cut waiting times\n• We will hire caseworkers", "• We will audit plans"],
+    ])
+    document = _strategy_document([Page(2, [Line("Inclusion Strategy 2022-2025", top=40)], [table])])
+    assert [(c.priority, c.priority_title, c.year, c.text) for c in extract_commitments(document, [])] == [
+        (1, "Early help", "2022-2023", "We will open a family hub"),
+        (1, "Early help", "2023-2024", "We will open two more"),
+        (2, "EHCPs", "2022-2023", "We will cut waiting times"),
+        (2, "EHCPs", "2022-2023", "We will hire caseworkers"),
+        (2, "EHCPs", "2023-2024", "We will audit plans"),
+    ]

@@ -24,7 +24,7 @@ def records(index, *args: str) -> list[dict]:
     return [json.loads(line) for line in run(index, "--json", *args).splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("body", ["Schools' Forum", "schools forum", "SCHOOLS' FORUM", "forum"])
+@pytest.mark.parametrize("body", ["Schools' Forum", "schools forum", "SCHOOLS' FORUM", "forum", "Leicestershire Schools' Forum"])
 def test_body_is_matched_however_it_is_typed(corpus_index, body):
     found = records(corpus_index, "--body", body)
     assert {r["body"] for r in found} == {"Schools' Forum"}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from answer.models import Answer, Citation
-from ingest.models import Hit
+from ingest.models import Commitment, Decision, Hit
 from slackbot import blocks, plaintext
 from slackbot.mrkdwn import plain_text
-from slackbot.replies import AnswerReply, NoticeReply
+from slackbot.replies import AnswerReply, NoticeReply, RecordsReply
 
 CITATION = Citation(
     1, "Leicestershire Minutes.pdf", "Schools Forum minutes", 4, "Item 6", "Approved 12 for, 1 against"
@@ -79,3 +81,39 @@ def test_a_warning_notice_is_marked_in_both_renderings():
 
     assert sections(blocks.render(notice)) == [":warning: *Sorry, I couldn't do that*\nOnly admins."]
     assert plaintext.render(notice) == "! Sorry, I couldn't do that\nOnly admins."
+
+
+COMMITMENT = Commitment(
+    "SEND", 2, "Effective", "2022-2023", [], "We will review EHCPs", 17, "Year Two (2022-2023)", "s.pdf"
+)
+DECISION = Decision("Schools' Forum", "2024-02-13", "3", "De-delegation", "Approve de-delegation", 2,
+                    {"approved": 6, "rejected": 1, "abstained": 0}, outcome="approved", doc="m.pdf")  # fmt: skip
+
+
+def test_a_listing_counts_its_records_shows_each_with_its_source_and_offers_more():
+    listing = RecordsReply("commitments", "SEND, priority 2", [COMMITMENT] * 5, 12, 1, 5, "SEND priority 2")
+
+    message = blocks.render(listing)
+
+    assert sections(message)[0] == "*12 commitments match* SEND, priority 2 (showing 1–5)"
+    assert sections(message)[1] == (
+        "*SEND priority 2: Effective, Year Two (2022-2023)*\nWe will review EHCPs\n_s.pdf, p.17_"
+    )
+    [more] = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert json.loads(more["value"]) == {"text": "commitments SEND priority 2", "page": 2}
+
+
+def test_a_decision_shows_its_vote_as_the_minutes_print_it():
+    listing = RecordsReply("decisions", "“de-delegation”", [DECISION], 1, 1, 5, "de-delegation")
+
+    text = plaintext.render(listing)
+
+    assert text.splitlines()[0] == "1 decision matches “de-delegation” (showing 1–1):"
+    assert "Outcome: Approved (Approved: 6 Rejected: 1 Abstained: 0)" in text
+    assert "m.pdf, p.2" in text
+
+
+def test_an_empty_listing_says_nothing_matches():
+    listing = RecordsReply("decisions", "Cabinet, 1999-01-01", [], 0, 1, 5, "cabinet 1999-01-01")
+
+    assert blocks.render(listing)["text"] == "No decisions match Cabinet, 1999-01-01."

@@ -9,9 +9,9 @@ import zipfile
 
 import pytest
 from fake_slack_api import DOWNLOAD, RESPONSE_URL, FakeFile, block_texts, turn_id
+from sample_documents import make_docx, make_pdf
 from slack_payloads import ADMIN, direct_message, file_shared
 
-from documents import make_docx, make_pdf
 from slackbot.conversation import NOT_ADMIN
 from slackbot.threads import ThreadMemory
 
