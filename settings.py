@@ -68,6 +68,11 @@ class EmbeddingSettings(BaseSettings):
         description="Model name or local path; empty means the bundled all-MiniLM-L6-v2.",
     )
     embedding_batch_size: int = Field(default=32, description="Passages per encode call.")
+    embedding_max_tokens: int = Field(
+        default=256,
+        description="Word pieces of each passage the model reads; 128 ingests about twice as fast "
+        "but measured lower recall (bench/results/retrieval.md).",
+    )
     embedding_backend: str = Field(
         default="onnx",
         description="onnx (exported once from the model, faster on CPU) or torch.",

@@ -1,6 +1,7 @@
 """From a question to a cited answer: resolve, retrieve, select evidence, then quote or generate.
 
-    question + history -> followup.resolve -> records (commitment/vote questions)
+    question + history -> followup.resolve -> split into parts ("who ... and how ...?")
+      -> per part: records (commitment/vote questions)
       -> timewords.scope -> search -> evidence units scored -> refuse.judge
       -> extractive quote (default) or a checked model answer (if an endpoint is configured)
 
@@ -11,16 +12,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from answer import timewords
-from answer.cite import quote_units
+from answer.cite import MARKER, quote_units, strip_markers
 from answer.evidence import Unit, score_units, select, split_units
-from answer.followup import resolve
+from answer.followup import resolve, second_part
 from answer.generate import generate
 from answer.llm import ChatClient
-from answer.models import Answer, Turn
+from answer.models import Answer, Citation, Turn
 from answer.prompts import CANNOT_ANSWER
-from answer.question import SEND_ACRONYMS, QuestionInfo, analyse
+from answer.question import SEND_ACRONYMS, QuestionInfo, analyse, split_parts
 from answer.records import answer_from_records
 from answer.refuse import judge
 from answer.vocab import Vocabulary
@@ -36,29 +38,39 @@ CLOSEST = 3  # passages shown when the answer is "not found"
 
 def answer_question(searcher, question: str, history: Sequence[Turn] = ()) -> Answer:
     resolved = resolve(question, history)
-    info = analyse(resolved)
+    parts = split_parts(resolved)
+    if len(parts) == 1:
+        answer = _answer(searcher, resolved)
+    else:  # "who presented it and how did the forum vote?": each part answered, then joined
+        first = _answer(searcher, parts[0])
+        answer = _joined(first, _answer(searcher, second_part(parts[1], parts[0])))
+    answer.question, answer.resolved_question = question, resolved
+    return answer
+
+
+def _answer(searcher, question: str) -> Answer:
+    info = analyse(question)
     vocabulary = Vocabulary(searcher)
     info.expand({a: vocabulary.expansion(a) or SEND_ACRONYMS.get(a.upper(), "") for a in info.acronyms})
     from_records = answer_from_records(searcher, info, vocabulary)
     if from_records is not None:
-        from_records.question, from_records.resolved_question = question, resolved
+        if not from_records.found:
+            from_records.hits = searcher.search(info.search_text(), k=CLOSEST)
         return from_records
-    when = timewords.scope(resolved)
+    when = timewords.scope(question)
     hits = _retrieve(searcher, info, when)
     weights = {stem: vocabulary.idf(word) for stem, word in info.terms.items()}
     units = [unit for rank, hit in enumerate(hits) for unit in split_units(hit, rank)]
     score_units(info, units, weights, timewords.boosts(hits, when))
     chosen = select(units)
     verdict = judge(info, weights, chosen, vocabulary)
-    log.info("question %r: found=%s %s", resolved, verdict.found, verdict.reason)
-    answer = Answer(
-        question=question, text=CANNOT_ANSWER, found=False, hits=hits[:CLOSEST], resolved_question=resolved
-    )
+    log.info("question %r: found=%s %s", question, verdict.found, verdict.reason)
+    answer = Answer(question=question, text=CANNOT_ANSWER, found=False, hits=hits[:CLOSEST])
     if not verdict.found:
         return answer
     client = ChatClient(searcher.settings.answer)
     if client.configured:
-        generated = generate(client, resolved, _by_evidence(units, hits))
+        generated = generate(client, question, _by_evidence(units, hits))
         answer.dropped = generated.dropped
         if generated.refused:
             return answer
@@ -69,6 +81,46 @@ def answer_question(searcher, question: str, history: Sequence[Turn] = ()) -> An
     answer.text, answer.citations = quote_units(chosen)
     answer.found = True
     return answer
+
+
+def _joined(first: Answer, second: Answer) -> Answer:
+    """Two parts' answers as one: the second's sources numbered after the first's (a source
+    both quote keeps its number, a line both give is given once); a part the documents
+    do not answer says so in its place."""
+    if not first.found and not second.found:
+        first.hits = (first.hits + second.hits)[:CLOSEST]
+        return first
+    lines: list[str] = []
+    citations: list[Citation] = []
+    for part in (first, second):
+        if not part.found:
+            lines.append(f"{part.question.rstrip('?')}? {CANNOT_ANSWER}")
+            continue
+        numbers: dict[int, int] = {}
+        for citation in part.citations:
+            key = (citation.doc, citation.page, citation.quote)
+            same = next((c for c in citations if (c.doc, c.page, c.quote) == key), None)
+            if same is None:
+                same = replace(citation, n=len(citations) + 1)
+                citations.append(same)
+            numbers[citation.n] = same.n
+        for line in part.text.splitlines():
+            line = _renumbered(line, numbers)
+            if strip_markers(line) not in {strip_markers(seen) for seen in lines}:
+                lines.append(line)
+    return Answer(
+        question=first.question,
+        text="\n".join(lines),
+        found=True,
+        citations=citations,
+        dropped=first.dropped + second.dropped,
+    )
+
+
+def _renumbered(line: str, numbers: dict[int, int]) -> str:
+    return MARKER.sub(
+        lambda m: " [" + ", ".join(str(numbers[int(n)]) for n in m.group(1).split(",")) + "]", line
+    )
 
 
 def _retrieve(searcher, info: QuestionInfo, when: timewords.TimeScope) -> list[Hit]:

@@ -3,9 +3,12 @@
 Staff want the line that answers them, not the passage around it, and they check it
 against the PDF, so an answer quotes whole units verbatim: a sentence, a bullet, a
 table row, or a recommendation together with its "Approved: N Rejected: N" line.
-A unit scores by the rare question words it contains (IDF-weighted), the words in its
-headings, whether it holds what the question asks for (a name, a number, a date, a vote,
-an acronym's expansion) and how high search ranked its passage.
+A unit scores by the rare question words it contains (IDF-weighted), the question's word
+pairs it repeats (most of all a numbered name: "priority 3"), the words of its headings
+and passage (which often name what a sentence is about), whether it holds what the
+question asks for (a name, a new number, a date, a vote, an acronym's expansion) and how
+high search ranked its passage. Lines that address a machine ("ignore previous
+instructions") are never evidence.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ MONTH = r"(?:January|February|March|April|May|June|July|August|September|October
 DATE = re.compile(
     rf"\b{MONTH}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b(?:19|20)\d\d\b|\b(?:spring|summer|autumn)\b", re.I
 )
-PERSON = re.compile(
+PERSON = re.compile(  # a person, by title or role, or an organisation
     r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Sir|Dame|Professor)\.?\s+[A-Z]|"
     r"\b[A-Z][a-z]+ [A-Z][a-z'\-]+,? (?:[A-Z][a-z]+ )*(?:Officer|Director|Manager|Lead|Head|Chair|Chairman|Leader|"
     r"Member|Adviser|Advisor|Executive|Commissioner|Principal)\b|"

@@ -42,6 +42,11 @@ SLOTS = [
     re.compile(r"\bq[1-4]\b|\bquarter\s+(?:one|two|three|four|[1-4])\b", re.I),
 ]
 TOPIC_AFTER = re.compile(r"\b(?:on|about|for|regarding|of)\s+(?:the\s+)?([^?]{3,60}?)\s*\??$", re.I)
+LEADING_VERB = re.compile(
+    r"^\W*(?:who|what|which|when|where|why|how)(?:\s+(?:is|are|was|were|did|does|do|has|have|had|will|would))?"
+    r"(?:\s+\w+(?:ed|es|s))?\s+",
+    re.I,
+)
 SHORT = 3  # content words; a question-word-less question with no more is a fragment
 
 
@@ -73,9 +78,15 @@ def resolve(question: str, history: Sequence[Turn] = ()) -> str:
     return _resolve_one(question, previous)
 
 
-def _resolve_one(question: str, previous: str) -> str:
+def second_part(part: str, first: str) -> str:
+    """The second half of a two-part question, completed from the first: besides pronouns
+    and fragments, a short half ("how many agreed?") takes the first half's subject."""
+    return _resolve_one(part, first, short_leans=True)
+
+
+def _resolve_one(question: str, previous: str, short_leans: bool = False) -> str:
     question = question.strip()
-    if not previous or not _leans_on_previous(question):
+    if not previous or not _leans_on_previous(question, short_leans):
         return question
     fragment = OPENER.sub("", question).strip(" ,?")
     swapped = _swap_slots(previous, fragment)
@@ -88,9 +99,9 @@ def _resolve_one(question: str, previous: str) -> str:
     return f"{fragment} ({_content(previous)})?"
 
 
-def _leans_on_previous(question: str) -> bool:
+def _leans_on_previous(question: str, short_leans: bool = False) -> bool:
     content = [w for w in tokens(question) if w.lower() not in STOPWORDS]
-    fragment = not QUESTION_WORD.search(question) and len(content) <= SHORT
+    fragment = (short_leans or not QUESTION_WORD.search(question)) and len(content) <= SHORT
     return bool(OPENER.search(question) or PRONOUN.search(question) or fragment)
 
 
@@ -106,11 +117,13 @@ def _swap_slots(previous: str, fragment: str) -> str:
 
 def _topic(question: str) -> str:
     """What a question is about: the phrase after its last "on/about/for" (unless that is
-    only a date), else its content words."""
+    only a date), else what follows its question word and verb ("Who presented the
+    de-delegation paper?" -> "the de-delegation paper")."""
     match = TOPIC_AFTER.search(question)
     if match and not any(slot.search(match.group(1)) for slot in SLOTS):
         return match.group(1)
-    return _content(question)
+    rest = LEADING_VERB.sub("", question).strip(" ?")
+    return rest if rest and rest != question.strip(" ?") else _content(question)
 
 
 def _content(question: str) -> str:

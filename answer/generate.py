@@ -70,8 +70,8 @@ def generate(client: ChatClient, question: str, hits: list[Hit]) -> Generated:
     if dropped:
         log.warning("dropped %d model sentence(s) that no cited passage supports", len(dropped))
     citations = [
-        citation_for(numbers[n], passages[n - 1], quotes[n]) for n in sorted(numbers, key=numbers.get)
-    ]
+        citation_for(numbers[n], passages[n - 1], quotes[n]) for n in numbers
+    ]  # in order of first use
     return Generated(" ".join(kept), citations, dropped=dropped)
 
 

@@ -8,6 +8,7 @@ Authorization header and nowhere else: it is never logged and never part of an e
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import requests
 
@@ -37,7 +38,7 @@ class ChatClient:
         headers = {"Content-Type": "application/json"}
         if self._key:
             headers["Authorization"] = f"Bearer {self._key}"
-        body = {"model": self.model, "messages": messages, "temperature": 0}
+        body: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": 0}
         url = f"{self.base_url}/chat/completions"
         log.info("asking %s (model %r)", url, self.model)
         try:

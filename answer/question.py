@@ -154,3 +154,18 @@ def analyse(question: str) -> QuestionInfo:
         wants_percent="quantity" in kinds and bool(PERCENT.search(question)),
         wants_money="quantity" in kinds and bool(MONEY.search(question)),
     )
+
+
+PART_BREAK = re.compile(
+    r"\?\s+(?=\w)|,?\s+(?:and|also|plus)\s+(?=(?:who|what|when|where|which|how|why|did|was|were|is|are)\b)",
+    re.I,
+)
+
+
+def split_parts(question: str) -> list[str]:
+    """A two-part question as its two questions: "Who presented it and how did the forum vote?"
+    -> ["Who presented it?", "how did the forum vote?"]. One part stays whole."""
+    pieces = [p.strip(" ,;") for p in PART_BREAK.split(question.strip()) if p.strip(" ,;?")]
+    if len(pieces) < 2 or not all(content_terms(p) for p in pieces):
+        return [question]
+    return [p if p.endswith("?") else f"{p}?" for p in pieces[:2]]

@@ -17,6 +17,7 @@ import re
 from answer import timewords
 from answer.cite import citation_for
 from answer.models import Answer, Citation
+from answer.prompts import CANNOT_ANSWER
 from answer.question import QuestionInfo
 from answer.vocab import Vocabulary
 from answer.words import content_terms, stem, term_set
@@ -100,7 +101,7 @@ def _commitments(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer
         lambda c: " ".join([c.text, c.priority_title, *c.themes, c.year, titles.get(c.doc, ""), c.doc]),
         slots=" ".join(filter(None, [priority.group(0) if priority else "", _academic_year(info.text)])),
     )
-    if ranked is None:
+    if ranked is None or ranked.lacking:
         return None
     wanted = LIST.search(info.text) or not ranked.topic
     kept = ranked.all_matching(MAX_LISTED) if wanted else ranked.best(MAX_ANSWERS)
@@ -143,6 +144,8 @@ def _decisions(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer |
     )
     if ranked is None or not ranked.topic:
         return None
+    if ranked.lacking:  # votes on the subject, but none for that year, body or meeting
+        return Answer(question=info.text, text=CANNOT_ANSWER, found=False)
     lines, citations = [], _Citations(searcher)
     for decision in ranked.best(MAX_ANSWERS):
         line = f"{decision.text} {vote_line(decision)}"
@@ -166,9 +169,10 @@ def _named(question: str, names: set[str]) -> str | None:
 
 
 class _Ranked:
-    def __init__(self, scored: list[tuple[float, Commitment | Decision]], topic: bool) -> None:
+    def __init__(self, scored: list[tuple[float, Commitment | Decision]], topic: bool, lacking=()) -> None:
         self.scored = scored
         self.topic = topic  # whether the question had words beyond its filters
+        self.lacking = list(lacking)  # names/numbers every record on the subject lacks
 
     def best(self, limit: int) -> list:
         top = self.scored[0][0]
@@ -185,8 +189,9 @@ def _rank(
 
     A record that lacks one of the question's names or numbers ("2025-26", "Kent") is not
     an answer to it (acronyms only count towards the share: a strategy may write "home
-    education" for EHE), however many other words it shares. `slots` are the question's words
-    already applied as filters ("priority 3", "year two").
+    education" for EHE), however many other words it shares; when the only records on
+    the question's subject all lack one, `lacking` says which. `slots` are the question's
+    words already applied as filters ("priority 3", "year two").
     """
     if not records:
         return None
@@ -195,14 +200,20 @@ def _rank(
     topic = {t: vocabulary.idf(w) for t, w in info.terms.items() if t not in filters}
     acronyms = {stem(a) for a in info.acronyms}
     required = [t for t in info.salient if t in topic and t not in acronyms]
-    texts = [(term_set(text_of(r)), r) for r in records]
-    texts = [(words, r) for words, r in texts if all(info.matches(t, words) for t in required)]
-    if not texts:
-        return None
+    total = sum(topic.values()) or 1.0
+    scored, lacking = [], []
+    for record in records:
+        words = term_set(text_of(record))
+        share = sum(w for t, w in topic.items() if info.matches(t, words)) / total
+        missing = [info.terms[t] for t in required if not info.matches(t, words)]
+        if not missing:
+            scored.append((share, record))
+        elif share >= MIN_MATCH:
+            lacking += [m for m in missing if m not in lacking]
+    if not scored:
+        return _Ranked([], topic=bool(topic), lacking=lacking) if lacking else None
     if not topic:
-        return _Ranked([(1.0, r) for _, r in texts], topic=False)
-    total = sum(topic.values())
-    scored = [(sum(w for t, w in topic.items() if info.matches(t, words)) / total, r) for words, r in texts]
+        return _Ranked([(1.0, r) for _, r in scored], topic=False)
     scored.sort(key=lambda pair: -pair[0])
     if scored[0][0] < MIN_MATCH:
         return None

@@ -6,8 +6,9 @@ signs say the documents do not answer, checked in order:
 1. the question names something no indexed passage mentions at all (a council, an
    acronym, a programme: "Nottinghamshire", "EOTAS") - the clearest sign;
 2. the question names something (a council, a body, an acronym) that the documents the
-   evidence comes from never mention: asked about Kent's Written Statement of Action,
-   the only one indexed is Leicester's;
+   evidence comes from are not about (no mention in the evidence's passage, at most one in
+   the whole document): asked about Kent's Written Statement of Action, the only one
+   indexed is Leicester's;
 3. the best evidence and its passage share too little of the question's words, weighted
    by rarity (MIN_COVERAGE) - unless the question asks what an acronym stands for and
    the evidence spells it out.
@@ -26,7 +27,8 @@ from answer.question import QuestionInfo
 from answer.vocab import Vocabulary
 from answer.words import is_number, spelled_out, term_set
 
-MIN_COVERAGE = 0.5  # weighted share of the question's words the best unit and its passage hold
+MIN_COVERAGE = 0.5  # weighted share of the question's words the best evidence holds
+NEARBY = 0.5  # a word only elsewhere in the best unit's passage counts this much
 
 
 @dataclass
@@ -53,10 +55,14 @@ def judge(
     if info.has("acronym") and info.acronyms and any(spelled_out(info.acronyms[0], u.text) for u in chosen):
         return Verdict(True, f"{info.acronyms[0]} is spelled out", 1.0)
     best = chosen[0]
-    present = _around(best) | set().union(
+    quoted = _frame(best) | set().union(
         *(term_set(u.text) for u in chosen if u.hit.chunk_id == best.hit.chunk_id)
     )
-    covered = sum(w for t, w in weights.items() if info.matches(t, present)) / (sum(weights.values()) or 1.0)
+    nearby = term_set(best.hit.text)
+    covered = sum(
+        w * (1.0 if info.matches(t, quoted) else NEARBY if info.matches(t, nearby) else 0.0)
+        for t, w in weights.items()
+    ) / (sum(weights.values()) or 1.0)
     if covered < MIN_COVERAGE:
         return Verdict(False, f"the evidence covers {covered:.0%} of the question", covered)
     return Verdict(True, "", covered)
@@ -73,20 +79,16 @@ def _indexed(info: QuestionInfo, term: str, vocabulary: Vocabulary) -> bool:
 def _missing_from_sources(
     info: QuestionInfo, names: list[str], chosen: list[Unit], vocabulary: Vocabulary
 ) -> list[str]:
-    """The question's names that no document of the chosen evidence mentions (empty when one
-    document mentions them all, in its text, title, file name or date)."""
+    """The question's names that no document of the chosen evidence is about: one document
+    must have them all, each in the evidence's own passage (its text, headings, title, file
+    name or date) or in at least two passages of the document."""
     best_missing: list[str] | None = None
     for unit in chosen:
         around = _around(unit)
         missing = [
             info.terms[t]
             for t in names
-            if not info.matches(t, around)
-            and not vocabulary.in_document(info.terms[t], unit.hit.doc)
-            and not all(
-                vocabulary.in_document(w, unit.hit.doc)
-                for w in info.expansions.get(info.terms[t], "-").split()
-            )
+            if not info.matches(t, around) and not _about(info, t, unit, vocabulary)
         ]
         if not missing:
             return []
@@ -95,12 +97,25 @@ def _missing_from_sources(
     return best_missing or []
 
 
-def _around(unit: Unit) -> set[str]:
-    """Words of a unit's passage, headings, document title and file name, and the month and
+def _about(info: QuestionInfo, term: str, unit: Unit, vocabulary: Vocabulary) -> bool:
+    words = [info.terms[term]]
+    spelled = info.expansions.get(info.terms[term], "").split()
+    return vocabulary.in_document(words[0], unit.hit.doc) >= 2 or bool(
+        spelled and all(vocabulary.in_document(w, unit.hit.doc) >= 2 for w in spelled)
+    )
+
+
+def _frame(unit: Unit) -> set[str]:
+    """Words of a unit, its headings, its document's title and file name, and the month and
     year its document is dated (so "the January 2025 Cabinet" meets a minute of 2025-01-30)."""
     hit = unit.hit
     dated = ""
     if len(hit.date) >= 7 and hit.date[5:7].isdigit():
         month = int(hit.date[5:7])
         dated = f"{calendar.month_name[month]} {calendar.month_abbr[month]} {hit.date[:4]}"
-    return term_set(" ".join([unit.text, unit.context, hit.text, hit.doc.replace("-", " "), dated]))
+    return term_set(" ".join([unit.text, unit.context, hit.doc.replace("-", " "), dated]))
+
+
+def _around(unit: Unit) -> set[str]:
+    """The frame of a unit and the rest of its passage."""
+    return _frame(unit) | term_set(unit.hit.text)

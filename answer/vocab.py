@@ -61,20 +61,23 @@ class Vocabulary:
         ).fetchone()
         return row[0] if row else ""
 
-    def in_document(self, word: str, doc: str) -> bool:
-        """Whether any passage (or the title) of one document contains the word."""
+    def in_document(self, word: str, doc: str) -> int:
+        """In how many passages (or the title) of one document the word occurs, counting to 2:
+        once may be by chance ("125 Norfolk Street" in a letter's address), twice is a subject."""
         key = (self.generation, f"{word.lower()}\0{doc}")
         with _lock:
             if key in _cache:
-                return bool(_cache[key])
+                return _cache[key]
         try:
-            row = self.db.execute(
-                "SELECT 1 FROM chunks_fts f JOIN chunks c ON c.chunk_id = f.rowid "
-                "JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ? AND d.doc = ? LIMIT 1",
-                ('"' + word.replace('"', " ") + '"', doc),
-            ).fetchone()
+            count = len(
+                self.db.execute(
+                    "SELECT 1 FROM chunks_fts f JOIN chunks c ON c.chunk_id = f.rowid "
+                    "JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ? AND d.doc = ? LIMIT 2",
+                    ('"' + word.replace('"', " ") + '"', doc),
+                ).fetchall()
+            )
         except sqlite3.OperationalError:
-            row = None
+            count = 0
         with _lock:
-            _cache[key] = int(row is not None)
-        return row is not None
+            _cache[key] = count
+        return count

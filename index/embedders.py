@@ -27,7 +27,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained on 256 word pieces
 
 
 def default_model_path() -> str:
@@ -58,8 +57,8 @@ class Embedder:
 
 
 class TorchEmbedder(Embedder):
-    def __init__(self, model_path: str, model_id: str, batch_size: int) -> None:
-        self.model = _load_sentence_transformer(model_path)
+    def __init__(self, model_path: str, model_id: str, batch_size: int, max_tokens: int) -> None:
+        self.model = _load_sentence_transformer(model_path, max_tokens)
         self.model_id, self.batch_size = model_id, batch_size
         self.dimension = int(self.model.get_embedding_dimension())
 
@@ -72,7 +71,7 @@ class TorchEmbedder(Embedder):
 
 
 class OnnxEmbedder(Embedder):
-    def __init__(self, onnx_file: Path, model_path: str, model_id: str, batch_size: int) -> None:
+    def __init__(self, onnx_file: Path, model_path: str, model_id: str, batch_size: int, max_tokens: int) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -81,7 +80,7 @@ class OnnxEmbedder(Embedder):
         options.log_severity_level = 3
         self.session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
-        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_truncation(max_tokens)
         self.tokenizer.enable_padding()
         self.model_id, self.batch_size = model_id, batch_size
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
@@ -98,11 +97,11 @@ class OnnxEmbedder(Embedder):
         return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
 
 
-def _load_sentence_transformer(model_path: str):
+def _load_sentence_transformer(model_path: str, max_tokens: int):
     from sentence_transformers import SentenceTransformer
 
     model = SentenceTransformer(model_path, device="cpu")
-    model.max_seq_length = min(model.max_seq_length or MAX_TOKENS, MAX_TOKENS)
+    model.max_seq_length = min(model.max_seq_length or max_tokens, max_tokens)
     return model
 
 
@@ -126,7 +125,7 @@ def _onnx_file(model_path: str, cache_dir: Path) -> Path:
         return target
     import torch
 
-    transformer = _load_sentence_transformer(model_path)[0].auto_model.eval()
+    transformer = _load_sentence_transformer(model_path, 512)[0].auto_model.eval()
 
     class LastHiddenState(torch.nn.Module):
         def __init__(self, model) -> None:
@@ -154,13 +153,13 @@ def get_embedder(settings: EmbeddingSettings | None = None) -> Embedder:
     """The configured embedder, loaded once per process."""
     settings = settings or EmbeddingSettings()
     return _load_embedder(
-        settings.embedding_model, settings.embedding_batch_size, settings.embedding_backend,
-        str(settings.model_cache_dir),
+        settings.embedding_model, settings.embedding_batch_size, settings.embedding_max_tokens,
+        settings.embedding_backend, str(settings.model_cache_dir),
     )
 
 
 @lru_cache(maxsize=2)
-def _load_embedder(model: str, batch_size: int, backend: str, cache_dir: str) -> Embedder:
+def _load_embedder(model: str, batch_size: int, max_tokens: int, backend: str, cache_dir: str) -> Embedder:
     """Loading takes seconds, a query milliseconds: keep one per configuration."""
     model_path = model or default_model_path()
     model_id = model or "all-MiniLM-L6-v2"
@@ -170,5 +169,5 @@ def _load_embedder(model: str, batch_size: int, backend: str, cache_dir: str) ->
         except ImportError:
             pass
         else:
-            return OnnxEmbedder(_onnx_file(model_path, Path(cache_dir)), model_path, model_id, batch_size)
-    return TorchEmbedder(model_path, model_id, batch_size)
+            return OnnxEmbedder(_onnx_file(model_path, Path(cache_dir)), model_path, model_id, batch_size, max_tokens)
+    return TorchEmbedder(model_path, model_id, batch_size, max_tokens)

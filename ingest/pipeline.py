@@ -350,7 +350,9 @@ def _write_generation(index_dir, plan, previous, settings: Settings, progress) -
             for chunk in chunks:
                 chunk_id += 1
                 embedding_text = f"{meta['title']}\n{chunk.section}\n{chunk.text}"
-                embed_hash = hashlib.sha1(f"{model_id}\n{embedding_text}".encode()).hexdigest()
+                embed_hash = hashlib.sha1(
+                    f"{model_id}|{embedder_settings.embedding_max_tokens}\n{embedding_text}".encode()
+                ).hexdigest()
                 embed_texts.setdefault(embed_hash, embedding_text)
                 db.execute(
                     "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",

@@ -104,7 +104,8 @@ def test_list_of_commitments_for_a_priority_and_year_comes_from_the_records(sear
     [
         "What is Lincolnshire County Council's high needs deficit?",  # never mentioned
         "What actions were in Kent's SEND Written Statement of Action?",  # only Leicester's is indexed
-        "How did Leicestershire Schools' Forum vote on the 2025-26 schools budget?",  # only 2024-25's
+        "What judgement did Kent children's services get at their last Ofsted ILACS inspection?",  # not in Kent's papers
+        "How did Leicestershire Schools' Forum vote on the 2025-26 schools budget?",  # votes only on 2024-25's
     ],
 )
 def test_unanswerable_question_gets_the_refusal_and_the_closest_passages(searcher, question):
@@ -131,3 +132,15 @@ def test_follow_up_swaps_the_year_of_a_commitment_question(searcher):
     assert answer.resolved_question == "What are we doing in year three on EHCPs in the SEND strategy?"
     assert "We will be looking to achieve 100% compliance for all EHCPs" in answer.text
     assert "Year Two" not in answer.text
+
+
+def test_two_part_question_answers_both_parts_with_one_numbering(searcher):
+    answer = answer_question(
+        searcher, "Who presented the de-delegation paper and how did the forum vote on it?"
+    )
+    assert answer.found
+    text = flat(answer.text)
+    assert "Rebecca Wakeley" in text
+    assert "Approved: 6 Rejected: 1 Abstained: 0" in text
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert all(cites(answer, FORUM, 2) for _ in answer.citations)
