@@ -26,6 +26,7 @@ chat: setup
 	$(PY) bot.py chat
 
 test: setup
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 lint: setup

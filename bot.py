@@ -61,8 +61,9 @@ def ingest(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool) -> No
 
         python bot.py ingest documents/
     """
-    from ingest.pipeline import ingest_paths
     from tqdm import tqdm
+
+    from ingest.pipeline import ingest_paths
 
     bars: dict[str, tqdm] = {}
 
@@ -108,8 +109,8 @@ def search(query, index_dir, k, as_json, from_stdin, docs, kinds, date_from, dat
 
         python bot.py search "EHCP timeliness year two"
     """
-    from index.search import Searcher, SearchFilters
     from answer.render import render_hits
+    from index.search import Searcher, SearchFilters
 
     queries = _queries(query, from_stdin)
     searcher = Searcher.open(_resolve_index(index_dir))

@@ -135,7 +135,7 @@ class Searcher:
         if allowed is not None:
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.array(sorted(allowed), dtype=np.int64)))
         scores, ids = vectors.search(query_vector, min(CANDIDATES, vectors.ntotal), params=params)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def _lexical(self, db, match: str, allowed: set[int] | None) -> list[tuple[int, float]]:
         if not match:

@@ -60,7 +60,7 @@ def _normalise_cell(cell: str) -> str:
 def _join_lines(lines: list[str]) -> str:
     out: list[str] = []
     for line in lines:
-        if out and not line[:1] in "•●▪■◦‣" and not out[-1].endswith(":"):
+        if out and line[:1] not in "•●▪■◦‣" and not out[-1].endswith(":"):
             if out[-1].endswith("-") and out[-1][-2:-1].isalpha() and line[:1].islower():
                 out[-1] = out[-1] + line  # "multi-" + "academy": the hyphen is the word's own
             else:
@@ -107,7 +107,7 @@ def _join_hyphenated(pages: list[Page]) -> None:
         for word in re.findall(r"[A-Za-z]{3,}", line.text)
     )
     for page in pages:
-        for this, following in zip(page.lines, page.lines[1:]):
+        for this, following in zip(page.lines, page.lines[1:], strict=False):
             match = re.search(r"([A-Za-z]+)-$", this.text)
             start = re.match(r"([a-z]+)(.*)", following.text)
             if not match or not start or not following.text:

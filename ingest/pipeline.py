@@ -197,7 +197,6 @@ def _sha256(path: Path) -> str:
 def _plan(sources, previous, roots, report) -> tuple[list[_StoredDocument], list[_StoredDocument]]:
     """Decide, file by file, what the new generation holds and what must be read."""
     old_rows = previous.execute("SELECT * FROM documents").fetchall() if previous else []
-    old_by_path = {row["path"]: row for row in old_rows}
     old_by_sha = {row["sha256"]: row for row in old_rows}
     resolved_roots = [Path(r).resolve() for r in roots]
 
@@ -241,9 +240,10 @@ def _plan(sources, previous, roots, report) -> tuple[list[_StoredDocument], list
 
 def _read_all(to_read, plan, previous, report, settings: Settings, progress) -> None:
     """Read new and changed files in worker processes, each under its own bounds."""
+    import multiprocessing
+
     from pebble import ProcessPool
     from pebble.common import ProcessExpired
-    import multiprocessing
 
     limits = settings.ingest
     old_by_path = (
@@ -266,7 +266,7 @@ def _read_all(to_read, plan, previous, report, settings: Settings, progress) -> 
             )
             for stored in to_read
         ]
-        for done, (stored, future) in enumerate(zip(to_read, futures), start=1):
+        for done, (stored, future) in enumerate(zip(to_read, futures, strict=True), start=1):
             name = stored.path.name
             try:
                 stored.content = future.result()
@@ -448,7 +448,7 @@ def _store_embeddings(db, previous, embed_texts: dict[str, str], settings: Setti
         vectors = embedder.embed([text for _, text in part])
         db.executemany(
             "INSERT INTO embeddings VALUES (?,?)",
-            [(h, v.astype(np.float32).tobytes()) for (h, _), v in zip(part, vectors)],
+            [(h, v.astype(np.float32).tobytes()) for (h, _), v in zip(part, vectors, strict=True)],
         )
         if progress:
             progress(Progress(min(start + batch, len(missing)), len(missing), "passages", 0, "embedding"))
