@@ -34,3 +34,4 @@ lint: setup
 
 bench: setup
 	$(PY) bench/retrieval.py
+	$(PY) bench/answers.py
