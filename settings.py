@@ -45,7 +45,10 @@ class IngestSettings(BaseSettings):
 
     model_config = _config("SENDBOT_")
 
-    max_file_mb: float = Field(default=100.0, description="Larger files are refused.")
+    max_file_mb: float = Field(
+        default=100.0,
+        description="Larger files are refused, and Word files that unpack to more (zip bombs).",
+    )
     max_pages: int = Field(default=2000, description="PDFs with more pages are refused.")
     max_seconds_per_document: float = Field(
         default=120.0, description="A document taking longer to read is abandoned."

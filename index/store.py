@@ -16,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import sqlite3
 import time
@@ -63,8 +64,11 @@ def open_readonly(generation: Path) -> sqlite3.Connection:
 def ingest_lock(index_dir: Path):
     """Only one ingest at a time. The kernel drops a flock when its process dies,
     so a lock left by a killed ingest never blocks the next one."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(index_dir / LOCK_NAME, "a+")
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(index_dir / LOCK_NAME, "a+")
+    except OSError as exc:  # a read-only or full disk, or a folder we may not write to
+        raise IndexWriteFailed(_write_failure(index_dir, exc)) from exc
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -74,10 +78,11 @@ def ingest_lock(index_dir: Path):
         raise IngestBusy(
             f"Another ingest is running on {index_dir} ({holder}); try again when it finishes."
         ) from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()}")
-    handle.flush()
+    try:  # unbuffered, so a failed write cannot resurface when the handle is closed
+        os.ftruncate(handle.fileno(), 0)
+        os.write(handle.fileno(), f"pid {os.getpid()}".encode())
+    except OSError:
+        pass  # a full disk: the flock holds all the same, only the note of who holds it is lost
     try:
         yield
     finally:
@@ -100,7 +105,7 @@ class GenerationWriter:
             self.db.execute("PRAGMA journal_mode=OFF")
             self.db.execute("PRAGMA synchronous=OFF")
             migrate(self.db)
-        except OSError as exc:
+        except (OSError, sqlite3.Error) as exc:  # sqlite reports a full disk as its own error
             self.abandon()
             raise IndexWriteFailed(_write_failure(self.index_dir, exc)) from exc
 
@@ -171,6 +176,9 @@ def _fsync(path: Path) -> None:
 
 def _write_failure(index_dir: Path, exc: BaseException) -> str:
     reason = getattr(exc, "strerror", None) or str(exc)
+    if isinstance(exc, RuntimeError):  # faiss: "Error in void faiss::write_index(...) ... (No space left on device)"
+        found = re.search(r"\(([^()]*)\)\s*$", reason)
+        reason = found.group(1) if found else "the vectors could not be written"
     return f"Could not write the new index in {index_dir} ({reason}); the previous index is unchanged."
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -19,13 +20,18 @@ from ingest.models import Line, Page, ParsedDocument, Table
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
+# pypdf stops inflating a stream at 75 MB (its Configuration.zlib_maximum_output_length);
+# no real page's text needs that much, so a stream reaching it is a decompression bomb.
+_DECOMPRESSION_BOMB = (
+    "a compressed stream inflates past pypdf's 75 MB limit: refused as a decompression bomb"
+)
 # Pages drawing at least this many rectangles and line segments are read with
 # pdfplumber, which keeps table cells apart; pypdf reads every other page.
 RULED_PAGE_MIN_SHAPES = 12
 BULLETS = "•●▪■◦○‣∙·–-*"
 
 
-def load(path: Path, max_pages: int = 2000) -> ParsedDocument:
+def load(path: Path, max_pages: int = 2000, max_unpacked_mb: float = 100.0) -> ParsedDocument:
     """Read any supported file; the loader is chosen by the file's extension."""
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
@@ -34,6 +40,8 @@ def load(path: Path, max_pages: int = 2000) -> ParsedDocument:
         raise DocumentUnreadable("the file is empty (0 bytes)")
     if loader is load_pdf:
         return load_pdf(path, max_pages=max_pages)
+    if loader is load_docx:
+        return load_docx(path, max_unpacked_mb=max_unpacked_mb)
     return loader(path)
 
 
@@ -42,7 +50,7 @@ def load(path: Path, max_pages: int = 2000) -> ParsedDocument:
 
 def load_pdf(path: Path, max_pages: int = 2000) -> ParsedDocument:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     with path.open("rb") as handle:
         if not handle.read(1024).lstrip().startswith(b"%PDF"):
@@ -52,8 +60,10 @@ def load_pdf(path: Path, max_pages: int = 2000) -> ParsedDocument:
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentUnreadable("the PDF is encrypted (password protected)")
         page_count = len(reader.pages)
-    except DocumentUnreadable:
+    except (DocumentUnreadable, MemoryError):
         raise
+    except LimitReachedError as exc:
+        raise DocumentUnreadable(_DECOMPRESSION_BOMB) from exc
     except Exception as exc:  # pypdf raises many types for broken files
         raise DocumentUnreadable(f"corrupt or truncated PDF ({_short(exc)})") from exc
     if page_count == 0:
@@ -63,6 +73,7 @@ def load_pdf(path: Path, max_pages: int = 2000) -> ParsedDocument:
 
     pages: list[Page] = []
     ruled: list[int] = []
+    page_errors: list[Exception] = []
     for index, pdf_page in enumerate(reader.pages):
         shapes = Counter()
 
@@ -72,8 +83,13 @@ def load_pdf(path: Path, max_pages: int = 2000) -> ParsedDocument:
 
         try:
             text = pdf_page.extract_text(visitor_operand_before=count_shapes) or ""
+        except MemoryError:
+            raise
+        except LimitReachedError as exc:  # a hostile file, not a damaged page: refuse all of it
+            raise DocumentUnreadable(f"page {index + 1}: {_DECOMPRESSION_BOMB}") from exc
         except (PdfReadError, Exception) as exc:  # one bad page must not lose the rest
             logging.getLogger(__name__).warning("%s p.%d unreadable: %s", path.name, index + 1, exc)
+            page_errors.append(exc)
             text = ""
         pages.append(Page(number=index + 1, lines=[Line(t) for t in text.splitlines()]))
         if sum(shapes.values()) >= RULED_PAGE_MIN_SHAPES:
@@ -84,6 +100,8 @@ def load_pdf(path: Path, max_pages: int = 2000) -> ParsedDocument:
     if not any(line.text.strip() for page in pages for line in page.lines) and not any(
         page.tables for page in pages
     ):
+        if len(page_errors) == len(pages):  # not a scan: nothing on any page could be decoded
+            raise DocumentUnreadable(f"corrupt PDF: none of its pages could be read ({_short(page_errors[0])})")
         raise DocumentUnreadable("no text layer: an image-only (scanned) or blank PDF")
     metadata = _pdf_metadata(reader)
     return ParsedDocument(
@@ -104,10 +122,14 @@ def _read_ruled_pages(path: Path, pages: list[Page], indexes: list[int]) -> None
             for index in indexes:
                 try:
                     pages[index] = _plumber_page(pdf.pages[index], index + 1)
+                except MemoryError:
+                    raise
                 except Exception as exc:  # keep pypdf's text for this page
                     logging.getLogger(__name__).warning(
                         "%s p.%d: table reading failed: %s", path.name, index + 1, exc
                     )
+    except MemoryError:
+        raise
     except Exception as exc:
         logging.getLogger(__name__).warning("%s: pdfplumber failed: %s", path.name, exc)
 
@@ -196,17 +218,32 @@ def _short(exc: Exception) -> str:
 # --- Word -------------------------------------------------------------------------------
 
 
-def load_docx(path: Path) -> ParsedDocument:
+def load_docx(path: Path, max_unpacked_mb: float = 100.0) -> ParsedDocument:
     """Word body in reading order: headings by style, tables as cells, page breaks as pages."""
     import docx
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml.ns import qn
 
     if not zipfile.is_zipfile(path):
         raise DocumentUnreadable("not a Word file (not a .docx zip package): corrupt or misnamed")
+    _check_unpacked_size(path, max_unpacked_mb)
     try:
         document = docx.Document(str(path))
+    except MemoryError:
+        raise
     except Exception as exc:
         raise DocumentUnreadable(f"broken Word file ({_short(exc)})") from exc
+
+    # python-docx finds a paragraph's style by scanning every style of the document, once
+    # per paragraph; long documents took minutes. Look each style id up once instead.
+    style_names: dict[str | None, str] = {}
+
+    def style_name(paragraph) -> str:
+        style_id = paragraph._p.style
+        if style_id not in style_names:
+            style = paragraph.part.get_style(style_id, WD_STYLE_TYPE.PARAGRAPH)
+            style_names[style_id] = (style.name if style is not None else "") or ""
+        return style_names[style_id]
 
     pages = [Page(number=1)]
     body = document.element.body
@@ -219,7 +256,7 @@ def load_docx(path: Path) -> ParsedDocument:
             text = paragraph.text.strip()
             if not text:
                 continue
-            style = (paragraph.style.name if paragraph.style is not None else "") or ""
+            style = style_name(paragraph)
             level = _heading_level(style)
             pages[-1].lines.append(
                 Line(
@@ -240,6 +277,43 @@ def load_docx(path: Path) -> ParsedDocument:
                 pages[-1].lines.append(Line(text="", top=-1))  # marks the table's place
     title = (document.core_properties.title or "").strip()
     return ParsedDocument(path=str(path), title=title, pages=pages, source_format="docx")
+
+
+def _check_unpacked_size(path: Path, max_unpacked_mb: float) -> None:
+    """Refuse a zip bomb before python-docx reads every part whole into memory.
+
+    The sizes the zip declares are checked first. A bomb may declare small sizes, and
+    Python's zipfile, asked for a whole part, inflates all the data holds before cutting it
+    to the declared size; so each part is also inflated here in 1 MB steps and counted.
+    """
+    limit = max_unpacked_mb * 1024 * 1024
+    bomb = f"{{}} MB unpacked (limit {max_unpacked_mb:,.0f} MB): refused as a zip bomb"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            declared = sum(info.file_size for info in members)
+            if declared > limit:
+                raise DocumentUnreadable(bomb.format(f"{declared / 1024 / 1024:,.0f}"))
+            for info in members:  # deflate never grows data by more than a few bytes per 16 KB
+                if info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size > info.file_size * 1.01 + 1024:
+                    raise DocumentUnreadable(
+                        f"'{info.filename}' holds more data than its declared size: corrupt, or a disguised zip bomb"
+                    )
+            total = 0
+            for info in members:
+                with archive.open(info) as part:
+                    while block := part.read(1 << 20):
+                        total += len(block)
+                        if total > limit:
+                            raise DocumentUnreadable(bomb.format(f"over {max_unpacked_mb:,.0f}"))
+    except zipfile.BadZipFile as exc:
+        if "CRC" in str(exc):  # a part inflates to other data than its declared size says
+            raise DocumentUnreadable(
+                f"a part's data does not match its declared size ({_short(exc)}): corrupt, or a disguised zip bomb"
+            ) from exc
+        raise DocumentUnreadable(f"broken Word file ({_short(exc)})") from exc
+    except (zipfile.LargeZipFile, zlib.error, NotImplementedError, OSError, EOFError) as exc:
+        raise DocumentUnreadable(f"broken Word file ({_short(exc)})") from exc
 
 
 def _unique_cells(row) -> list:

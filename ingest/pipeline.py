@@ -117,6 +117,7 @@ class _StoredDocument:
     aliases: list[str]
     content: DocumentContent | None = None  # freshly read
     previous_doc_id: int | None = None  # carried over from the previous generation
+    reported: bool = False  # already counted as renamed or copied
 
 
 def ingest_paths(
@@ -210,15 +211,18 @@ def _plan(sources, previous, roots, report) -> tuple[list[_StoredDocument], list
             continue
         stored = _StoredDocument(source.path, source.sha256, source.size, aliases=[])
         old = old_by_sha.get(source.sha256)
-        if old is not None:
+        if old is not None and old["path"] == str(source.path):
             stored.previous_doc_id = old["doc_id"]
-            if old["path"] == str(source.path):
-                report.unchanged.append(source.path.name)
-            elif old["path"] in {str(s.path) for s in sources}:
-                report.added.append(source.path.name)  # a copy of a file that is still there
-            else:
-                report.renamed.append(f"{Path(old['path']).name} -> {source.path.name}")
+            report.unchanged.append(source.path.name)
         else:
+            # Known content under a new name is read again: its title, kind and date may
+            # come from the name, and a clean ingest would read it. Vectors are reused.
+            if old is not None:
+                stored.reported = True
+                if old["path"] in {str(s.path) for s in sources}:
+                    report.added.append(source.path.name)  # a copy of a file that is still there
+                else:
+                    report.renamed.append(f"{Path(old['path']).name} -> {source.path.name}")
             to_read.append(stored)
         plan[source.sha256] = stored
 
@@ -261,7 +265,7 @@ def _read_all(to_read, plan, previous, report, settings: Settings, progress) -> 
         futures = [
             pool.schedule(
                 read_document,
-                args=(str(stored.path), limits.max_pages, limits.max_text_chars),
+                args=(str(stored.path), limits.max_pages, limits.max_text_chars, limits.max_file_mb),
                 timeout=limits.max_seconds_per_document,
             )
             for stored in to_read
@@ -271,7 +275,8 @@ def _read_all(to_read, plan, previous, report, settings: Settings, progress) -> 
             try:
                 stored.content = future.result()
                 pages += stored.content.pages
-                (report.updated if str(stored.path) in old_by_path else report.added).append(name)
+                if not stored.reported:
+                    (report.updated if str(stored.path) in old_by_path else report.added).append(name)
             except DocumentUnreadable as exc:
                 _failed(stored, str(exc), plan, old_by_path, report)
             except FutureTimeout:

@@ -33,8 +33,12 @@ class DocumentContent:
     decisions: list[Decision] = field(default_factory=list)
 
 
-def read_document(path: str, max_pages: int, max_text_chars: int) -> DocumentContent:
-    document = describe(clean_document(load(Path(path), max_pages=max_pages)))
+def read_document(
+    path: str, max_pages: int, max_text_chars: int, max_unpacked_mb: float = 100.0
+) -> DocumentContent:
+    document = describe(
+        clean_document(load(Path(path), max_pages=max_pages, max_unpacked_mb=max_unpacked_mb))
+    )
     text_size = sum(len(line.text) for page in document.pages for line in page.lines)
     if text_size > max_text_chars:
         raise DocumentUnreadable(
@@ -57,6 +61,19 @@ def read_document(path: str, max_pages: int, max_text_chars: int) -> DocumentCon
 
 
 def limit_worker_memory(max_memory_mb: int) -> None:
-    """Worker initializer: cap the address space so a decompression bomb fails fast."""
+    """Worker initializer: cap the address space so a decompression bomb fails fast, and
+    die with the ingest, so a killed ingest leaves no reader running on."""
     limit = max_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Linux: ask for SIGKILL when the parent process goes (prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGKILL))
+    except OSError:
+        pass  # not Linux: a killed ingest's readers finish their file and exit
