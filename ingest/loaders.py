@@ -25,6 +25,16 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 _DECOMPRESSION_BOMB = (
     "a compressed stream inflates past pypdf's 75 MB limit: refused as a decompression bomb"
 )
+
+
+def _decompression_bomb(exc: Exception) -> bool:
+    """pypdf raises LimitReachedError for other limits too (a declared length, a damaged
+    stream it tried to recover byte by byte): those are damage, not a bomb."""
+    return str(exc).startswith("Limit reached while decompressing") and not isinstance(
+        exc.__context__, zlib.error
+    )
+
+
 # Pages drawing at least this many rectangles and line segments are read with
 # pdfplumber, which keeps table cells apart; pypdf reads every other page.
 RULED_PAGE_MIN_SHAPES = 12
@@ -50,7 +60,7 @@ def load(path: Path, max_pages: int = 2000, max_unpacked_mb: float = 100.0) -> P
 
 def load_pdf(path: Path, max_pages: int = 2000) -> ParsedDocument:
     from pypdf import PdfReader
-    from pypdf.errors import LimitReachedError, PdfReadError
+    from pypdf.errors import LimitReachedError
 
     with path.open("rb") as handle:
         if not handle.read(1024).lstrip().startswith(b"%PDF"):
@@ -63,7 +73,9 @@ def load_pdf(path: Path, max_pages: int = 2000) -> ParsedDocument:
     except (DocumentUnreadable, MemoryError):
         raise
     except LimitReachedError as exc:
-        raise DocumentUnreadable(_DECOMPRESSION_BOMB) from exc
+        if _decompression_bomb(exc):
+            raise DocumentUnreadable(_DECOMPRESSION_BOMB) from exc
+        raise DocumentUnreadable(f"corrupt or truncated PDF ({_short(exc)})") from exc
     except Exception as exc:  # pypdf raises many types for broken files
         raise DocumentUnreadable(f"corrupt or truncated PDF ({_short(exc)})") from exc
     if page_count == 0:
@@ -85,9 +97,9 @@ def load_pdf(path: Path, max_pages: int = 2000) -> ParsedDocument:
             text = pdf_page.extract_text(visitor_operand_before=count_shapes) or ""
         except MemoryError:
             raise
-        except LimitReachedError as exc:  # a hostile file, not a damaged page: refuse all of it
-            raise DocumentUnreadable(f"page {index + 1}: {_DECOMPRESSION_BOMB}") from exc
-        except (PdfReadError, Exception) as exc:  # one bad page must not lose the rest
+        except Exception as exc:  # one bad page must not lose the rest (PdfReadError and many more)
+            if isinstance(exc, LimitReachedError) and _decompression_bomb(exc):
+                raise DocumentUnreadable(f"page {index + 1}: {_DECOMPRESSION_BOMB}") from exc  # refuse it all
             logging.getLogger(__name__).warning("%s p.%d unreadable: %s", path.name, index + 1, exc)
             page_errors.append(exc)
             text = ""

@@ -104,3 +104,21 @@ def test_a_pdf_decompression_bomb_and_5000_blank_pages_are_refused_quickly(tmp_p
     assert failed["bomb.pdf"].endswith("refused as a decompression bomb")
     assert failed["blank.pdf"] == "the PDF has 5000 pages (limit 2000)"
     assert time.monotonic() - started < 30
+
+
+def test_only_an_inflation_past_the_limit_counts_as_a_bomb_other_pypdf_limits_are_damage():
+    import zlib
+
+    from pypdf.errors import LimitReachedError
+
+    from ingest.loaders import _decompression_bomb
+
+    assert _decompression_bomb(LimitReachedError("Limit reached while decompressing. 6168553 bytes remaining."))
+    assert not _decompression_bomb(LimitReachedError("Read stream length of 112 exceeds maximum allowed length of 64."))
+    try:  # pypdf recovering a damaged stream byte by byte: the page is lost, not the document
+        try:
+            zlib.decompress(b"not zlib")
+        except zlib.error:
+            raise LimitReachedError("Limit reached while decompressing. 12 bytes remaining.") from None
+    except LimitReachedError as recovered:
+        assert not _decompression_bomb(recovered)

@@ -147,6 +147,16 @@ def check_previous(index_dir: Path, generation: str, content: dict, expected: li
     return result
 
 
+def first_difference(incremental: dict, clean: dict) -> dict | None:
+    for table, rows in incremental.items():
+        if rows != clean[table]:
+            for number, (mine, theirs) in enumerate(zip(rows, clean[table], strict=False)):
+                if mine != theirs:
+                    return {"table": table, "row": number, "incremental": str(mine)[:600], "clean": str(theirs)[:600]}
+            return {"table": table, "rows": len(rows), "clean_rows": len(clean[table])}
+    return None
+
+
 def restore(backup: Path, index_dir: Path) -> None:
     shutil.rmtree(index_dir)
     shutil.copytree(backup, index_dir, symlinks=True)
@@ -212,6 +222,7 @@ def run(base: list[Path], added: list[Path], work: Path, kills: int, seed: int, 
                                 and sorted(final["removed"]) == setup["removed"]
                                 and sorted(final["renamed"]) == expected_renamed),
         "rows_equal_clean": final_content == clean_content,
+        "first_difference": first_difference(final_content, clean_content),
         "rows": content_counts(final_content),
         "clean_rows": content_counts(clean_content),
         "same_hits_as_clean": same_hits,
@@ -285,6 +296,7 @@ def render(result: dict, argv: list[str]) -> list[str]:
         f"change set as expected: {'yes' if c['change_set_reported'] else '**no**'}",
         f"- same documents, passages, commitments and decisions rows as a clean ingest into an empty index: "
         f"{'yes' if c['rows_equal_clean'] else '**no**'} ({', '.join(f'{k} {v}' for k, v in c['rows'].items())})",
+        *([f"- first difference: {c['first_difference']}"] if c["first_difference"] else []),
         f"- search results (passage, document, page, text for the top 10) the same as the clean index's for "
         f"{c['same_hits_as_clean']}/{result['questions']} questions; scores bit-identical for "
         f"{c['same_scores_as_clean']}/{result['questions']}",
