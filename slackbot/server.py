@@ -2,15 +2,20 @@
 
 Both check the settings first and say exactly what is missing, keep tokens out of the
 logs, and load the model and the index before taking any request, so Slack's first
-event is not the one that waits for them.
+event is not the one that waits for them. On SIGTERM or SIGINT both stop taking
+requests, finish the answers already under way (up to GRACE_SECONDS) and return, so
+a restart leaves nobody with a "Searching..." message that is never replaced.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
+import time
+from collections.abc import Callable
 
 import waitress
-from slack_bolt import BoltResponse
+from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
@@ -32,6 +37,9 @@ SOCKET_PING_SECONDS = 5.0
 GUIDE = "docs/connect-to-slack.md"
 HTTP = "http"
 SOCKET = "socket"
+# For the answers under way at SIGTERM; systemd waits 90 s before SIGKILL, Kubernetes 30 s.
+GRACE_SECONDS = 20.0
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def require_slack_settings(slack: SlackSettings, mode: str) -> None:
@@ -93,19 +101,60 @@ def build_http_server(
     settings: Settings, port: int, host: str = "0.0.0.0", services: Services | None = None
 ) -> BaseWSGIServer | MultiSocketServer:
     """The loaded, warmed app behind waitress, bound to host:port but not yet serving."""
-    services = _start(settings, HTTP, services)
-    handler = EventsEndpoint(_app(services, socket_mode=False), path=EVENTS_PATH)
+    return _waitress(_app(_start(settings, HTTP, services), socket_mode=False), port, host)
+
+
+def _waitress(app: App, port: int, host: str) -> BaseWSGIServer | MultiSocketServer:
+    handler = EventsEndpoint(app, path=EVENTS_PATH)
     return waitress.create_server(handler, host=host, port=port, threads=HTTP_THREADS, ident="sendbot")
 
 
+class Stop(SystemExit):
+    """Raised in the main thread at SIGTERM or SIGINT to end the serving loop (a SystemExit,
+    as waitress's loop lets only that and KeyboardInterrupt through)."""
+
+
+def _raise_stop(signum, frame) -> None:
+    raise Stop()
+
+
+def _run_until_stopped(run: Callable[[], object]) -> None:
+    """Call the blocking `run` until SIGTERM or SIGINT arrives, then put the old handlers back."""
+    previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
+    try:
+        run()
+    except Stop:
+        pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _finish_in_flight(app: App, services: Services) -> None:
+    """Let the requests already acknowledged be answered, for up to GRACE_SECONDS in all."""
+    started = time.monotonic()
+    # bolt's listeners only post a placeholder and hand the job to the workers: quick
+    app.listener_runner.listener_executor.shutdown(wait=True)
+    in_flight = services.in_flight
+    unfinished = services.drain(max(0.0, GRACE_SECONDS - (time.monotonic() - started)))
+    log.info(
+        "stopped in %.1f s; answers in flight: %d finished, %d unfinished after the %.0f s grace",
+        time.monotonic() - started, in_flight - unfinished, unfinished, GRACE_SECONDS,
+    )  # fmt: skip
+
+
 def serve_http(settings: Settings, port: int, host: str = "0.0.0.0") -> None:
-    """Serve Events API, slash commands and interactivity at http://host:port/slack/events."""
-    server = build_http_server(settings, port, host)
+    """Serve Events API, slash commands and interactivity at http://host:port/slack/events
+    until SIGTERM or SIGINT."""
+    services = _start(settings, HTTP, None)
+    app = _app(services, socket_mode=False)
+    server = _waitress(app, port, host)
     log.info("sendbot listening on http://%s:%s%s", host, port, EVENTS_PATH)
     try:
-        server.run()
+        _run_until_stopped(server.run)
     finally:
-        server.close()
+        server.close()  # connections are refused from here on
+    _finish_in_flight(app, services)
 
 
 def build_socket_handler(settings: Settings, services: Services | None = None) -> SocketModeHandler:
@@ -119,7 +168,12 @@ def build_socket_handler(settings: Settings, services: Services | None = None) -
 
 
 def serve_socket(settings: Settings) -> None:
-    """Connect to Slack over Socket Mode (no public URL needed) and serve until stopped."""
-    handler = build_socket_handler(settings)
+    """Connect to Slack over Socket Mode (no public URL needed) and serve until SIGTERM or SIGINT."""
+    services = build_services(settings)
+    handler = build_socket_handler(settings, services)
     log.info("sendbot connecting to Slack over Socket Mode")
-    handler.start()
+    try:
+        _run_until_stopped(handler.start)  # connects, then waits on an Event, which a signal interrupts
+    finally:
+        handler.close()  # disconnects, after acknowledging the envelopes being handled
+    _finish_in_flight(handler.app, services)

@@ -3,7 +3,8 @@
 `python bot.py serve --http` runs as its own process against the tests' fake Slack Web API;
 signed mentions arrive at 2 per second, a few of them sent twice as Slack retries. Every one
 is acknowledged quickly and answered exactly once, the document the re-ingest adds is found,
-and the bot's memory does not run away. The 10-minute run is `python bench/faults/soak.py`.
+the bot's memory does not run away, and SIGTERM stops it cleanly (exit status 0). The
+10-minute run is `python bench/faults/soak.py`.
 """
 
 from __future__ import annotations
@@ -26,4 +27,5 @@ def test_the_bot_holds_a_steady_load_across_a_reingest(corpus_index, tmp_path, e
     assert result["answer_latency"]["p95"] < 10.0
     assert result["reingest"]["ok"] and result["new_document_answered"], result["reingest"]
     assert result["bot_log_tracebacks"] == 0
+    assert result["bot_exit"] == 0
     assert result["rss_mb"]["end"] < result["rss_mb"]["start"] + 300, result["rss_mb"]

@@ -14,7 +14,7 @@ p50/p95/p99/max, answer latency (event sent -> the chat.update that replaces the
 "Searching..." placeholder) p50/p95/p99/max, overall and while the re-ingest ran; errors
 (non-200 acks, send failures, apologies, unanswered events); duplicate replies (more than
 one message in a thread); the bot's RSS at start (after warm-up) and at the end, and its
-largest sampled RSS.
+largest sampled RSS; its exit status on SIGTERM (0: it finished what was in flight first).
 
 Usage (from the repo root):
   python bench/faults/soak.py [--minutes 10] [--rate 2] [--index DIR] [--out bench/results]
@@ -61,6 +61,7 @@ from fake_slack_api import FakeSlack, is_placeholder  # noqa: E402
 from slack_payloads import BOT_TOKEN, SIGNING_SECRET, event_callback, mention, signature_headers  # noqa: E402
 
 from slackbot.blocks import APOLOGY  # noqa: E402
+from slackbot.server import GRACE_SECONDS  # noqa: E402
 
 NEW_DOCUMENT = "soak-added-notes.md"
 NEW_TEXT = """# Soak test bulletin
@@ -180,10 +181,11 @@ def start_bot(index_dir: Path, data_dir: Path, api_url: str, port: int, log: Pat
 
 
 def stop_bot(process: subprocess.Popen) -> int:
+    """SIGTERM, as systemd or Kubernetes stop it; SIGKILL if it outlasts its grace period."""
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=GRACE_SECONDS + 10)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
@@ -331,7 +333,7 @@ def run(index_dir: Path, work: Path, minutes: float, rate: float, queries: list[
         "bot_exit": exit_code,
         "bot_log_tracebacks": bot_log.read_text(errors="replace").count("Traceback"),
         "ok": (not any(errors.values()) and duplicates == 0 and bool(ingest_result.get("ok"))
-               and _from_new_document(new_answer)),
+               and _from_new_document(new_answer) and exit_code == 0),
     }
 
 
@@ -374,7 +376,8 @@ def render(result: dict, argv: list[str]) -> list[str]:
         + f"a question only it answers was then answered from it: {'yes' if result['new_document_answered'] else 'no'}",
         f"- bot RSS (its process and children): {r['start']} MB after warm-up, {r['end']} MB at the end, "
         f"{r['max_sampled']} MB largest of {len(r['samples'])} samples (every 5 s)",
-        f"- bot exit on SIGTERM: {result['bot_exit']}; tracebacks in its log: {result['bot_log_tracebacks']}",
+        f"- bot exit status on SIGTERM: {result['bot_exit']} (0: it finished the answers in flight, then "
+        f"stopped); tracebacks in its log: {result['bot_log_tracebacks']}",
     ]
     return lines
 

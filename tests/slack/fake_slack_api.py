@@ -2,7 +2,8 @@
 
 It answers the methods the bot uses, records every call (method, body, headers), serves
 file downloads from url_private (pointing back at itself), takes response_url posts,
-and can be told to answer a method with HTTP 429 + Retry-After once.
+can be told to answer a method with HTTP 429 + Retry-After once, and to take its time
+over a method (`delays`), to hold a reply in flight.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ class FakeSlack:
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     not_in_channels: set[str] = field(default_factory=set)
     rate_limit_once: set[str] = field(default_factory=set)
+    delays: dict[str, float] = field(default_factory=dict)  # method -> seconds before answering
     socket_url: str = ""
 
     def __post_init__(self) -> None:
@@ -241,6 +243,7 @@ def _handler_for(fake: FakeSlack):
             headers = dict(self.headers.items())
             if path.startswith("/api/"):
                 method = path[len("/api/") :]
+                time.sleep(fake.delays.get(method, 0.0))
                 if method in fake.rate_limit_once:
                     fake.rate_limit_once.discard(method)
                     limited = {"ok": False, "error": "ratelimited"}
