@@ -70,7 +70,9 @@ class EmbeddingSettings(BaseSettings):
         default="",
         description="Model name or local path; empty means the bundled all-MiniLM-L6-v2.",
     )
-    embedding_batch_size: int = Field(default=32, description="Passages per encode call.")
+    embedding_batch_size: int = Field(
+        default=8, description="Passages per encode call (8 embedded 1.3x faster than 32 on 2 cores)."
+    )
     embedding_max_tokens: int = Field(
         default=256,
         description="Word pieces of each passage the model reads; 128 ingests about twice as fast "

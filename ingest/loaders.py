@@ -147,8 +147,8 @@ def _read_ruled_pages(path: Path, pages: list[Page], indexes: list[int]) -> None
 
 
 def _plumber_page(page, number: int) -> Page:
-    found = [t for t in page.find_tables() if _is_real_table(t)]
-    bboxes = [t.bbox for t in found]
+    found = [(table, rows) for table in page.find_tables() if _is_real_table(rows := table.extract())]
+    bboxes = [table.bbox for table, _ in found]
 
     def outside_tables(obj) -> bool:
         if obj.get("object_type") != "char":
@@ -171,16 +171,15 @@ def _plumber_page(page, number: int) -> Page:
             )
         )
     tables = []
-    for table in found:
-        rows = [[_cell_text(cell) for cell in row] for row in table.extract()]
+    for table, grid in found:
+        rows = [[_cell_text(cell) for cell in row] for row in grid]
         rows = [row for row in rows if any(row)]
         if rows:
             tables.append(_as_table(rows, number, table.bbox[1]))
     return Page(number=number, lines=lines, tables=tables)
 
 
-def _is_real_table(table) -> bool:
-    rows = table.extract()
+def _is_real_table(rows: list[list[str | None]]) -> bool:
     cells = [c for row in rows for c in row if c and c.strip()]
     return len(rows) >= 2 and len(cells) >= 3
 

@@ -36,6 +36,7 @@ from ingest.duplicates import near_duplicates
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.models import Chunk, Commitment, Decision
 from ingest.reader import DocumentContent, limit_worker_memory, read_document
+from ingest.vectors import PassageVectors, embedding_text
 from settings import Settings, get_settings
 
 
@@ -135,11 +136,12 @@ def ingest_paths(
         try:
             sources = _discover(paths, report, settings.ingest.max_file_mb)
             plan, to_read = _plan(sources, previous, paths, report)
+            vectors = PassageVectors(settings.embedding, previous)
             if to_read:
-                _read_all(to_read, plan, previous, report, settings, progress)
+                _read_all(to_read, plan, previous, vectors, report, settings, progress)
                 report.near_duplicates = _near_duplicates(plan, previous)
             if report.changed or previous is None:
-                report.generation = _write_generation(index_dir, plan, previous, settings, progress)
+                report.generation = _write_generation(index_dir, plan, previous, vectors, settings, progress)
             _count(report, plan, previous)
         finally:
             if previous is not None:
@@ -242,8 +244,10 @@ def _plan(sources, previous, roots, report) -> tuple[list[_StoredDocument], list
     return list(plan.values()), to_read
 
 
-def _read_all(to_read, plan, previous, report, settings: Settings, progress) -> None:
-    """Read new and changed files in worker processes, each under its own bounds."""
+def _read_all(to_read, plan, previous, vectors: PassageVectors, report, settings: Settings, progress) -> None:
+    """Read new and changed files in worker processes, each under its own bounds, and embed
+    each one's passages while the workers read on. The largest files go first, so that
+    no long read is left running alone at the end."""
     import multiprocessing
 
     from pebble import ProcessPool
@@ -253,6 +257,7 @@ def _read_all(to_read, plan, previous, report, settings: Settings, progress) -> 
     old_by_path = (
         {row["path"]: row for row in previous.execute("SELECT * FROM documents")} if previous else {}
     )
+    to_read = sorted(to_read, key=lambda stored: -stored.size)
     workers = max(1, min(len(to_read), os.cpu_count() or 1, 2))
     pages = 0
     with ProcessPool(
@@ -288,9 +293,14 @@ def _read_all(to_read, plan, previous, report, settings: Settings, progress) -> 
                 _failed(stored, f"ran out of memory (limit {limits.max_memory_mb_per_document} MB)", plan, old_by_path, report)
             except Exception as exc:  # a reader bug on one file must not stop the others
                 _failed(stored, f"could not be read ({type(exc).__name__}: {str(exc)[:120]})", plan, old_by_path, report)
+            if stored.content is not None:
+                vectors.embed_missing(vectors.texts(stored.content.title, stored.content.chunks))
             if progress:
                 progress(Progress(done, len(to_read), name, pages, "reading"))
     report.pages_read = pages
+    report.added.sort(key=str.lower)
+    report.updated.sort(key=str.lower)
+    report.failed.sort(key=lambda failure: failure[0].lower())
 
 
 def _near_duplicates(plan: list[_StoredDocument], previous) -> list[tuple[str, str, float]]:
@@ -332,13 +342,11 @@ def _count(report: IngestReport, plan, previous) -> None:
 # --- writing the new generation ------------------------------------------------------
 
 
-def _write_generation(index_dir, plan, previous, settings: Settings, progress) -> str:
-    embedder_settings = settings.embedding
-    model_id = embedder_settings.embedding_model or "all-MiniLM-L6-v2"
+def _write_generation(index_dir, plan, previous, vectors: PassageVectors, settings: Settings, progress) -> str:
     writer = GenerationWriter(index_dir)
     try:
         db = writer.db
-        db.execute("INSERT INTO meta VALUES ('embedding_model', ?)", (model_id,))
+        db.execute("INSERT INTO meta VALUES ('embedding_model', ?)", (vectors.model_id,))
         documents = sorted(
             (s for s in plan if s.content is not None or s.previous_doc_id is not None),
             key=lambda s: (s.path.name.lower(), str(s.path)),
@@ -354,11 +362,9 @@ def _write_generation(index_dir, plan, previous, settings: Settings, progress) -
             )
             for chunk in chunks:
                 chunk_id += 1
-                embedding_text = f"{meta['title']}\n{chunk.section}\n{chunk.text}"
-                embed_hash = hashlib.sha1(
-                    f"{model_id}|{embedder_settings.embedding_max_tokens}\n{embedding_text}".encode()
-                ).hexdigest()
-                embed_texts.setdefault(embed_hash, embedding_text)
+                text = embedding_text(meta["title"], chunk)
+                embed_hash = vectors.key(text)
+                embed_texts.setdefault(embed_hash, text)
                 db.execute(
                     "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
                     (chunk_id, doc_id, chunk.ordinal, chunk.text, chunk.page_start, chunk.page_end,
@@ -370,10 +376,10 @@ def _write_generation(index_dir, plan, previous, settings: Settings, progress) -
                 )
             _insert_records(db, doc_id, commitments, decisions)
         _store_acronyms(db)
-        _store_embeddings(db, previous, embed_texts, settings, progress)
-        ids, vectors = _all_vectors(db)
-        dimension = vectors.shape[1] if len(vectors) else _model_dimension(settings)
-        writer.write_vectors(ids, vectors, dimension)
+        _store_embeddings(db, vectors, embed_texts, progress)
+        ids, matrix = _all_vectors(db)
+        dimension = matrix.shape[1] if len(matrix) else _model_dimension(settings)
+        writer.write_vectors(ids, matrix, dimension)
         return writer.commit().name
     except sqlite3.Error as exc:
         writer.abandon()
@@ -432,31 +438,15 @@ def _store_acronyms(db) -> None:
     db.executemany("INSERT INTO acronyms VALUES (?,?)", find_acronyms(texts).items())
 
 
-def _store_embeddings(db, previous, embed_texts: dict[str, str], settings: Settings, progress) -> None:
-    """Reuse the vectors the last generation already has; embed only new passage texts."""
-    missing = []
-    for embed_hash, text in embed_texts.items():
-        row = (
-            previous.execute("SELECT vector FROM embeddings WHERE embed_hash=?", (embed_hash,)).fetchone()
-            if previous else None
-        )
-        if row is not None:
-            db.execute("INSERT INTO embeddings VALUES (?,?)", (embed_hash, row[0]))
-        else:
-            missing.append((embed_hash, text))
-    if not missing:
-        return
-    embedder = get_embedder(settings.embedding)
-    batch = 256
-    for start in range(0, len(missing), batch):
-        part = missing[start:start + batch]
-        vectors = embedder.embed([text for _, text in part])
-        db.executemany(
-            "INSERT INTO embeddings VALUES (?,?)",
-            [(h, v.astype(np.float32).tobytes()) for (h, _), v in zip(part, vectors, strict=True)],
-        )
+def _store_embeddings(db, vectors: PassageVectors, embed_texts: dict[str, str], progress) -> None:
+    """Every passage text's vector: reused, embedded while reading, or embedded now."""
+
+    def embedded(done: int, total: int) -> None:
         if progress:
-            progress(Progress(min(start + batch, len(missing)), len(missing), "passages", 0, "embedding"))
+            progress(Progress(done, total, "passages", 0, "embedding"))
+
+    vectors.embed_missing(embed_texts, embedded)
+    db.executemany("INSERT INTO embeddings VALUES (?,?)", ((key, vectors.vector(key)) for key in embed_texts))
 
 
 def _all_vectors(db) -> tuple[np.ndarray, np.ndarray]:
