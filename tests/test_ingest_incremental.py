@@ -10,7 +10,9 @@ import pytest
 
 from index.search import Searcher
 from index.store import current_generation
+from ingest.models import Chunk
 from ingest.pipeline import ingest_paths
+from ingest.vectors import embedding_text
 
 SMALL = [
     "leicester/Leicestershire-CFS-Scrutiny-2020-09-01 - SEND and Inclusion Strategy 2020-2023.pdf",
@@ -63,7 +65,7 @@ def test_add_modify_delete_rename_are_each_noticed(documents, corpus, tmp_path, 
     strategy.rename(documents / "SEND and Inclusion Strategy (renamed).pdf")  # rename
     (documents / "notes.md").write_text("# EHCP notes\n\nThe DSP review reports in March.\n")
     report = ingest_paths([documents], index_dir)
-    assert report.added == [Path(EXTRA).name, "notes.md"] or sorted(report.added) == sorted([Path(EXTRA).name, "notes.md"])
+    assert report.added == [Path(EXTRA).name, "notes.md"]  # by name
     assert report.removed == [web_page.name]
     assert report.renamed == [f"{strategy.name} -> SEND and Inclusion Strategy (renamed).pdf"]
 
@@ -73,6 +75,28 @@ def test_add_modify_delete_rename_are_each_noticed(documents, corpus, tmp_path, 
     hits = Searcher.open(index_dir).search("When does the DSP review report?", k=3)
     assert "April" in hits[0].text and hits[0].doc == "notes.md"
     assert all("March" not in h.text for h in hits if h.doc == "notes.md")
+
+
+def test_only_passages_never_seen_before_are_embedded(documents, corpus, tmp_path, embedder, monkeypatch):
+    index_dir = tmp_path / "index"
+    ingest_paths([documents], index_dir)
+    embedded: list[str] = []
+    real_embed = type(embedder).embed
+    monkeypatch.setattr(type(embedder), "embed", lambda self, texts: embedded.extend(texts) or real_embed(self, texts))
+
+    strategy = documents / Path(SMALL[0]).name
+    strategy.rename(documents / "SEND and Inclusion Strategy (renamed).pdf")  # re-read, same passages
+    shutil.copy(corpus / EXTRA, documents)
+    report = ingest_paths([documents], index_dir)
+
+    assert report.renamed and report.added == [Path(EXTRA).name]
+    db = sqlite3.connect(current_generation(index_dir) / "index.sqlite")
+    rows = db.execute(
+        "SELECT title, text, page_start, page_end, section, ordinal FROM chunks JOIN documents USING (doc_id)"
+        " WHERE doc = ?", (Path(EXTRA).name,)
+    ).fetchall()
+    new_paper = {embedding_text(row[0], Chunk(row[1], row[2], row[3], row[4], row[5])) for row in rows}
+    assert new_paper and sorted(embedded) == sorted(new_paper)  # each once, and nothing else
 
 
 def test_incremental_ingest_equals_clean_ingest(documents, corpus, tmp_path, embedder):
