@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HTTP_THREADS = 8
+# Slack's requests are a few KB; anything far bigger is refused (413) before it is read.
+MAX_BODY_BYTES = 1024 * 1024
 # The Socket Mode client notices a connection Slack closed at its next ping, then reconnects.
 SOCKET_PING_SECONDS = 5.0
 GUIDE = "docs/connect-to-slack.md"
@@ -106,7 +108,9 @@ def build_http_server(
 
 def _waitress(app: App, port: int, host: str) -> BaseWSGIServer | MultiSocketServer:
     handler = EventsEndpoint(app, path=EVENTS_PATH)
-    return waitress.create_server(handler, host=host, port=port, threads=HTTP_THREADS, ident="sendbot")
+    return waitress.create_server(
+        handler, host=host, port=port, threads=HTTP_THREADS, ident="sendbot", max_request_body_size=MAX_BODY_BYTES
+    )
 
 
 class Stop(SystemExit):

@@ -16,6 +16,7 @@ from slackbot import blocks
 from slackbot.conversation import HELP_TITLE
 from slackbot.feedback import list_feedback
 from slackbot.library import Library
+from slackbot.server import MAX_BODY_BYTES
 from slackbot.threads import ThreadMemory
 
 QUESTION = "What did we commit to on EHCP quality in year two?"
@@ -246,6 +247,21 @@ def test_requests_not_signed_by_slack_are_refused(start_bot, fake_slack, sign):
     assert response.status_code == 401
     time.sleep(QUIET_SECONDS)
     assert not fake_slack.calls_to("chat.postMessage")
+
+
+def test_an_oversized_request_is_refused_unread_and_the_bot_answers_on(start_bot, fake_slack):
+    bot = start_bot()
+    event = event_callback(mention(QUESTION))
+    event["padding"] = "x" * (MAX_BODY_BYTES + 1)
+    body = json.dumps(event)
+
+    response = bot.post(body, "application/json", signature_headers(body))
+
+    assert response.status_code == 413
+    answered = mention(QUESTION)
+    bot.event(answered)
+    assert fake_slack.final_reply("C1", answered["ts"])
+    assert not any(call.body.get("thread_ts") == event["event"]["ts"] for call in fake_slack.calls_to("chat.postMessage"))
 
 
 def test_a_retried_event_is_acknowledged_but_answered_once(start_bot, fake_slack):
