@@ -4,7 +4,10 @@ Setup: an index of part of the shared corpus (the "previous index"). Then the do
 folder changes (the rest of the corpus added, one document removed, one renamed) and
 `python bot.py ingest` is started on it and SIGKILLed after a random delay, drawn with a
 fixed seed from [0, T] where T is how long that ingest takes when left alone (measured
-first, on a copy). After every kill:
+first, on a copy). Every other kill waits instead for the ingest to start writing its new
+generation and comes a random part of the calibrated writing time later: the writing is a
+few seconds of the run, and the kills must land there too, not only while files are read.
+After every kill:
 
   - `current` still names the previous generation, and the SQLite file passes
     `PRAGMA integrity_check`;
@@ -98,8 +101,9 @@ def prepare(base: list[Path], added: list[Path], work: Path, remove: int, rename
             "added": sorted(p.name for p in added), "removed": removed, "renamed": renamed}
 
 
-def kill_once(folder: Path, index_dir: Path, delay: float, log: Path) -> dict:
-    """Start an ingest, SIGKILL it after `delay` s (unless it finishes first)."""
+def kill_once(folder: Path, index_dir: Path, delay: float, log: Path, once_writing: bool = False) -> dict:
+    """Start an ingest, SIGKILL it `delay` s after its start, or after it starts writing its
+    new generation if `once_writing` (unless it finishes first)."""
     started = time.time()
     with log.open("ab") as stderr:
         process = subprocess.Popen(
@@ -107,8 +111,12 @@ def kill_once(folder: Path, index_dir: Path, delay: float, log: Path) -> dict:
             cwd=REPO_ROOT, env=product_env(), stdout=subprocess.DEVNULL, stderr=stderr,
             start_new_session=True,
         )
+    if once_writing:
+        while process.poll() is None and not any(_created_since(p, started) for p in index_dir.glob(".building-*")):
+            time.sleep(0.01)
+        delay += time.time() - started
     try:
-        process.wait(timeout=delay)
+        process.wait(timeout=max(0.0, delay - (time.time() - started)))
         return {"delay": round(delay, 2), "killed": False, "exit": process.returncode}
     except subprocess.TimeoutExpired:
         pass
@@ -120,6 +128,25 @@ def kill_once(folder: Path, index_dir: Path, delay: float, log: Path) -> dict:
     process.wait()
     orphans = end_session(process.pid)
     return {"delay": round(delay, 2), "killed": True, "phase": phase, "workers_left_after_5s": orphans}
+
+
+def calibrate(folder: Path, index_dir: Path) -> tuple[float, float]:
+    """Run the ingest to completion: how long it takes, and when its new generation's
+    scratch folder appears (the writing phase)."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        bot("ingest", str(folder), "--index", str(index_dir), "--json"),
+        cwd=REPO_ROOT, env=product_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    writing_from = None
+    while process.poll() is None:
+        if writing_from is None and any(index_dir.glob(".building-*")):
+            writing_from = time.monotonic() - started
+        time.sleep(0.02)
+    if process.returncode != 0:
+        raise RuntimeError(f"the calibration ingest failed ({process.returncode})")
+    total = time.monotonic() - started
+    return total, writing_from if writing_from is not None else 0.0
 
 
 def _created_since(path: Path, moment: float) -> bool:
@@ -177,18 +204,24 @@ def run(base: list[Path], added: list[Path], work: Path, kills: int, seed: int, 
 
     calibration = work / "calibration"
     shutil.copytree(index_dir, calibration, symlinks=True)
-    clock = time.monotonic()
-    calibrated = run_ingest(folder, calibration)
-    uninterrupted = time.monotonic() - clock
+    uninterrupted, writing_from = calibrate(folder, calibration)
+    completed = index_content(calibration)
     shutil.rmtree(calibration)
-    say(f"uninterrupted ingest of the change: {uninterrupted:.1f}s ({calibrated['passages']} passages)")
+    say(f"uninterrupted ingest of the change: {uninterrupted:.1f}s, writing from {writing_from:.1f}s")
 
     rng = random.Random(seed)
     log = work / "killed-ingests.log"
     trials, restored = [], 0
     max_attempts = max_attempts or kills * 3
     while sum(1 for t in trials if t["killed"]) < kills and len(trials) < max_attempts:
-        trial = kill_once(folder, index_dir, rng.uniform(0, uninterrupted), log)
+        if len(trials) % 2:
+            trial = kill_once(folder, index_dir, rng.uniform(0, uninterrupted - writing_from), log, once_writing=True)
+        else:
+            trial = kill_once(folder, index_dir, rng.uniform(0, uninterrupted), log)
+        if trial["killed"] and os.readlink(index_dir / CURRENT) != generation:
+            # the SIGKILL came after the switch, while the finished ingest was exiting: then the
+            # new generation must be the whole change, exactly as an uninterrupted ingest made it
+            trial.update(killed=False, switched=True, complete=index_content(index_dir) == completed)
         if trial["killed"]:
             trial.update(check_previous(index_dir, generation, content, expected, queries))
             say(f"kill {sum(1 for t in trials if t['killed']) + 1}: after {trial['delay']}s ({trial['phase']}):"
@@ -196,7 +229,9 @@ def run(base: list[Path], added: list[Path], work: Path, kills: int, seed: int, 
         else:
             restore(backup, index_dir)
             restored += 1
-            say(f"ingest finished before its kill at {trial['delay']}s: previous index put back")
+            state = (f"; it had switched to its new generation, {'complete' if trial['complete'] else 'INCOMPLETE'}"
+                     if trial.get("switched") else "")
+            say(f"ingest finished before its kill at {trial['delay']}s{state}: previous index put back")
         trials.append(trial)
 
     clock = time.monotonic()
@@ -237,6 +272,8 @@ def run(base: list[Path], added: list[Path], work: Path, kills: int, seed: int, 
         "kills": len(killed),
         "kills_ok": sum(1 for t in killed if t["ok"]),
         "finished_before_kill": restored,
+        "switched_then_killed": sum(1 for t in trials if t.get("switched")),
+        "switched_complete": all(t["complete"] for t in trials if t.get("switched")),
         "phases": {p: sum(1 for t in killed if t["phase"] == p) for p in sorted({t["phase"] for t in killed})},
         "workers_left_after_5s": sum(t["workers_left_after_5s"] for t in killed),
         "questions": len(queries),
@@ -244,9 +281,11 @@ def run(base: list[Path], added: list[Path], work: Path, kills: int, seed: int, 
                            "generation": generation},
         "change": {"added": setup["added"], "removed": setup["removed"], "renamed": expected_renamed},
         "uninterrupted_seconds": round(uninterrupted, 1),
+        "writing_from_seconds": round(writing_from, 1),
         "trials": trials,
         "completion": completion,
         "ok": (len(killed) == kills and all(t["ok"] for t in killed) and completion["change_set_reported"]
+               and all(t["complete"] for t in trials if t.get("switched"))
                and completion["rows_equal_clean"] and not completion["failed"]
                and not completion["leftover_scratch"]),
         "seconds": round(time.monotonic() - started, 1),
@@ -258,7 +297,9 @@ def render(result: dict, argv: list[str]) -> list[str]:
     lines = header("Faults: ingest killed at random moments", argv)
     lines += [
         f"**{result['kills_ok']} of {result['kills']} kills survived** (seed {result['seed']}; "
-        f"{result['finished_before_kill']} ingests finished before their kill and were not counted). "
+        f"{result['finished_before_kill']} ingests finished before their kill and were not counted, "
+        f"{result['switched_then_killed']} of them killed after switching to their new generation, which was "
+        f"{'complete' if result['switched_complete'] else 'INCOMPLETE'}). "
         f"After every kill the previous index answered all {result['questions']} questions of "
         "bench/questions.jsonl with identical results (passage, document, page, score, text), its rows were "
         "unchanged, `PRAGMA integrity_check` passed and the ingest lock was free." if result["ok"] else
@@ -268,7 +309,9 @@ def render(result: dict, argv: list[str]) -> list[str]:
         f"{result['previous_index']['passages']} passages",
         f"- the killed ingest: adds {len(result['change']['added'])} PDFs, removes "
         f"{len(result['change']['removed'])}, renames {len(result['change']['renamed'])}; "
-        f"{result['uninterrupted_seconds']}s when left alone; kill delays uniform in [0, that]",
+        f"{result['uninterrupted_seconds']}s when left alone, writing its new generation from "
+        f"{result['writing_from_seconds']}s; kill delays uniform in [0, {result['uninterrupted_seconds']}] s, "
+        f"every other one uniform in the writing time after the writing started (delay = from the start)",
         "- where the kills landed: " + ", ".join(f"{n} {p}" for p, n in result["phases"].items())
         + " (reading = worker processes alive; writing = new generation being built)",
         f"- worker processes still alive 5 s after their ingest was killed: {result['workers_left_after_5s']}",
