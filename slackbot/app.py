@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -17,7 +16,6 @@ from slackbot import middleware
 from slackbot.listeners import register_listeners
 from slackbot.services import Services
 
-ACK_THREADS = 8  # bolt's threads only acknowledge and hand over, so a few go a long way
 RATE_LIMIT_RETRIES = 3
 
 
@@ -40,7 +38,7 @@ def build_app(services: Services, socket_mode: bool = False) -> App:
         client=build_web_client(slack),
         signing_secret=slack.signing_secret.get_secret_value() or None,
         request_verification_enabled=not socket_mode,
-        listener_executor=ThreadPoolExecutor(ACK_THREADS, thread_name_prefix="sendbot-ack"),
+        listener_executor=services.listeners,
         logger=logging.getLogger("slackbot.bolt"),
     )
     middleware.register(app, services)

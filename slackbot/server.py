@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 import waitress
-from slack_bolt import App, BoltResponse
+from slack_bolt import BoltResponse
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
@@ -103,11 +103,7 @@ def build_http_server(
     settings: Settings, port: int, host: str = "0.0.0.0", services: Services | None = None
 ) -> BaseWSGIServer | MultiSocketServer:
     """The loaded, warmed app behind waitress, bound to host:port but not yet serving."""
-    return _waitress(_app(_start(settings, HTTP, services), socket_mode=False), port, host)
-
-
-def _waitress(app: App, port: int, host: str) -> BaseWSGIServer | MultiSocketServer:
-    handler = EventsEndpoint(app, path=EVENTS_PATH)
+    handler = EventsEndpoint(_app(_start(settings, HTTP, services), socket_mode=False), path=EVENTS_PATH)
     return waitress.create_server(
         handler, host=host, port=port, threads=HTTP_THREADS, ident="sendbot", max_request_body_size=MAX_BODY_BYTES
     )
@@ -134,31 +130,27 @@ def _run_until_stopped(run: Callable[[], object]) -> None:
             signal.signal(sig, handler)
 
 
-def _finish_in_flight(app: App, services: Services) -> None:
+def _finish_in_flight(services: Services) -> None:
     """Let the requests already acknowledged be answered, for up to GRACE_SECONDS in all."""
     started = time.monotonic()
-    # bolt's listeners only post a placeholder and hand the job to the workers: quick
-    app.listener_runner.listener_executor.shutdown(wait=True)
-    in_flight = services.in_flight
-    unfinished = services.drain(max(0.0, GRACE_SECONDS - (time.monotonic() - started)))
+    finished, unfinished = services.drain(GRACE_SECONDS)
     log.info(
         "stopped in %.1f s; answers in flight: %d finished, %d unfinished after the %.0f s grace",
-        time.monotonic() - started, in_flight - unfinished, unfinished, GRACE_SECONDS,
+        time.monotonic() - started, finished, unfinished, GRACE_SECONDS,
     )  # fmt: skip
 
 
 def serve_http(settings: Settings, port: int, host: str = "0.0.0.0") -> None:
     """Serve Events API, slash commands and interactivity at http://host:port/slack/events
     until SIGTERM or SIGINT."""
-    services = _start(settings, HTTP, None)
-    app = _app(services, socket_mode=False)
-    server = _waitress(app, port, host)
+    services = build_services(settings)
+    server = build_http_server(settings, port, host, services)
     log.info("sendbot listening on http://%s:%s%s", host, port, EVENTS_PATH)
     try:
         _run_until_stopped(server.run)
     finally:
         server.close()  # connections are refused from here on
-    _finish_in_flight(app, services)
+    _finish_in_flight(services)
 
 
 def build_socket_handler(settings: Settings, services: Services | None = None) -> SocketModeHandler:
@@ -180,4 +172,4 @@ def serve_socket(settings: Settings) -> None:
         _run_until_stopped(handler.start)  # connects, then waits on an Event, which a signal interrupts
     finally:
         handler.close()  # disconnects, after acknowledging the envelopes being handled
-    _finish_in_flight(handler.app, services)
+    _finish_in_flight(services)

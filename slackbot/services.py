@@ -1,16 +1,17 @@
 """What the Slack listeners share: the conversation, the access policy, seen events and workers.
 
-Listeners acknowledge Slack at once and hand the real work to `workers`, a pool of
-its own: bolt's listener threads then stay free to acknowledge the next request
-within Slack's three seconds however slow the searches are. The jobs in flight are
-tracked so that a stopping server can finish them (`drain`) instead of leaving a
-"Searching..." placeholder that is never replaced.
+Listeners (bolt runs them on `listeners`) acknowledge Slack at once and hand the real
+work to `workers`, a pool of its own: the listener threads then stay free to acknowledge
+the next request within Slack's three seconds however slow the searches are. The jobs
+in flight are tracked so that a stopping server can finish them (`drain`) instead of
+leaving a "Searching..." placeholder that is never replaced.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from slackbot.seen_events import SeenEvents
 log = logging.getLogger(__name__)
 
 WORKERS = 4
+LISTENERS = 8  # they only acknowledge and hand over, so a few go a long way
 
 
 @dataclass
@@ -34,6 +36,9 @@ class Services:
     slack: SlackSettings
     workers: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(WORKERS, thread_name_prefix="sendbot-work")
+    )
+    listeners: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(LISTENERS, thread_name_prefix="sendbot-ack")
     )
     _in_flight: set[Future] = field(default_factory=set, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -57,19 +62,16 @@ class Services:
         with self._lock:
             self._in_flight.discard(future)
 
-    @property
-    def in_flight(self) -> int:
-        """How many submitted jobs are queued or running."""
-        with self._lock:
-            return len(self._in_flight)
-
-    def drain(self, seconds: float) -> int:
-        """Take no new work and give the jobs already taken up to `seconds` to finish, so a
-        restart does not strand the answers being written; how many were still unfinished."""
+    def drain(self, seconds: float) -> tuple[int, int]:
+        """Take no new work and give the answers already under way up to `seconds` to finish,
+        so a restart does not strand them; (finished, unfinished)."""
+        deadline = time.monotonic() + seconds
+        self.listeners.shutdown(wait=True)  # they only post a placeholder and hand the job on
         self.workers.shutdown(wait=False)  # queued jobs still run; only new submissions are refused
         with self._lock:
             in_flight = set(self._in_flight)
-        return len(wait(in_flight, timeout=seconds).not_done)
+        unfinished = len(wait(in_flight, timeout=max(0.0, deadline - time.monotonic())).not_done)
+        return len(in_flight) - unfinished, unfinished
 
 
 def build_services(settings: Settings, library: Library | None = None) -> Services:

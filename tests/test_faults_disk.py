@@ -95,16 +95,21 @@ def _snapshot(index_dir: Path) -> tuple:
     return current_generation(index_dir).name, index_content(index_dir), answers(index_dir, QUESTIONS)
 
 
+def _indexed_with_a_change_waiting(corpus: Path, documents: Path, index_dir: Path) -> Path:
+    """An index of FIRST, and SECOND added to its folder since: the next ingest has a
+    generation to write. Returns the documents folder."""
+    ingest_paths([_documents(corpus, documents, FIRST)], index_dir)
+    return _documents(corpus, documents, SECOND)
+
+
 def _no_scratch(index_dir: Path) -> bool:
     return not any(index_dir.glob(".building-*"))
 
 
 def test_a_full_disk_fails_cleanly_at_every_stage_and_the_old_index_stands(corpus, tmp_path, tmpfs, embedder):
-    documents = _documents(corpus, tmp_path / "documents", FIRST)
     index_dir = tmpfs / "index"
-    ingest_paths([documents], index_dir)
+    documents = _indexed_with_a_change_waiting(corpus, tmp_path / "documents", index_dir)
     before = _snapshot(index_dir)
-    _documents(corpus, documents, SECOND)
 
     # Leave room for: nothing; the empty database but not the vectors; both but not the rows.
     tables_kb = _empty_database_kb(tmp_path)
@@ -128,11 +133,9 @@ def test_a_full_disk_fails_cleanly_at_every_stage_and_the_old_index_stands(corpu
 
 
 def test_a_full_disk_is_one_line_from_the_command_line(corpus, tmp_path, tmpfs):
-    documents = _documents(corpus, tmp_path / "documents", FIRST)
     index_dir = tmpfs / "index"
-    ingest_paths([documents], index_dir)
+    documents = _indexed_with_a_change_waiting(corpus, tmp_path / "documents", index_dir)
     generation = current_generation(index_dir).name
-    _documents(corpus, documents, SECOND)
     _fill(tmpfs, 0)
     done = subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), "ingest", str(documents), "--index", str(index_dir)],
@@ -145,11 +148,9 @@ def test_a_full_disk_is_one_line_from_the_command_line(corpus, tmp_path, tmpfs):
 
 
 def test_a_read_only_index_folder_is_refused_clearly_and_still_answers(corpus, tmp_path, tmpfs, embedder):
-    documents = _documents(corpus, tmp_path / "documents", FIRST)
     index_dir = tmpfs / "index"
-    ingest_paths([documents], index_dir)
+    documents = _indexed_with_a_change_waiting(corpus, tmp_path / "documents", index_dir)
     before = _snapshot(index_dir)
-    _documents(corpus, documents, SECOND)
     assert _mount(["mount", "-o", "remount,ro", str(tmpfs)])
 
     with pytest.raises(IndexWriteFailed, match="Read-only file system"):
@@ -174,11 +175,9 @@ def _limit_file_size(max_bytes: int):
 @pytest.mark.parametrize("max_kb", [64, 120])  # the empty database (86 KB), then its rows (156 KB)
 def test_writes_that_fail_mid_ingest_leave_the_old_index(corpus, tmp_path, embedder, max_kb):
     """Works without mount rights: RLIMIT_FSIZE makes writes past max_kb fail like a full disk's."""
-    documents = _documents(corpus, tmp_path / "documents", FIRST)
     index_dir = tmp_path / "index"
-    ingest_paths([documents], index_dir)
+    documents = _indexed_with_a_change_waiting(corpus, tmp_path / "documents", index_dir)
     before = _snapshot(index_dir)
-    _documents(corpus, documents, SECOND)
     done = subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), "ingest", str(documents), "--index", str(index_dir)],
         cwd=ROOT, capture_output=True, text=True, timeout=300, preexec_fn=_limit_file_size(max_kb * 1024),

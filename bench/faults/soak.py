@@ -52,6 +52,7 @@ from bench.faults.common import (  # noqa: E402
     product_env,
     questions,
     run_ingest,
+    session_members,
     write_report,
 )
 
@@ -139,18 +140,15 @@ def free_port() -> int:
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of the bot and any processes it started (ingest workers), in MB."""
+    """Resident memory of the bot and any processes it started (ingest workers), in MB:
+    the bot leads a session of its own (start_bot)."""
     total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for member in session_members(pid):
         try:
-            status = (entry / "status").read_text()
+            status = Path(f"/proc/{member}/status").read_text()
         except OSError:
             continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if entry.name == str(pid) or fields.get("PPid", "").strip() == str(pid):
-            total += int(fields.get("VmRSS", "0 kB").split()[0])
+        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
     return round(total / 1024, 1)
 
 
