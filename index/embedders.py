@@ -7,7 +7,9 @@ Two backends give the same vectors. `torch` runs the sentence-transformers model
 `onnx` (the default) exports that model's transformer once to an ONNX file in the data
 folder and runs it with onnxruntime, which embeds about 1.7x faster on two cores and
 starts without importing torch; it is used only for mean-pooling models, the pooling
-it reproduces, and otherwise falls back to torch.
+it reproduces, and otherwise falls back to torch. With int8 weights (the default) the
+export's matrix weights are quantised once more, per output channel: 1.5x faster again,
+vectors at cosine 0.99 of the float ones (0.98 at worst on the shared corpus).
 """
 
 from __future__ import annotations
@@ -152,17 +154,43 @@ def _onnx_file(model_path: str, cache_dir: Path) -> Path:
     return target
 
 
+def _int8_file(onnx_file: Path) -> Path:
+    """Quantise the export's matrix weights to int8 once, per output channel (per-tensor
+    scales measured cosine 0.92 of the float vectors, per-channel 0.98 at worst)."""
+    target = onnx_file.with_name(f"{onnx_file.stem}-int8.onnx")
+    if target.exists():
+        return target
+    import logging
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    scratch = target.with_suffix(f".{os.getpid()}.tmp")
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # quantize_dynamic logs advice about image models on the root logger
+    try:
+        quantize_dynamic(
+            onnx_file, scratch, op_types_to_quantize=["MatMul"], per_channel=True, weight_type=QuantType.QInt8
+        )
+    finally:
+        root.setLevel(level)
+    os.replace(scratch, target)
+    return target
+
+
 def get_embedder(settings: EmbeddingSettings | None = None) -> Embedder:
     """The configured embedder, loaded once per process."""
     settings = settings or EmbeddingSettings()
     return _load_embedder(
         settings.embedding_model, settings.embedding_batch_size, settings.embedding_max_tokens,
-        settings.embedding_backend, str(settings.model_cache_dir),
+        settings.embedding_backend, settings.weights, str(settings.model_cache_dir),
     )
 
 
 @lru_cache(maxsize=2)
-def _load_embedder(model: str, batch_size: int, max_tokens: int, backend: str, cache_dir: str) -> Embedder:
+def _load_embedder(
+    model: str, batch_size: int, max_tokens: int, backend: str, weights: str, cache_dir: str
+) -> Embedder:
     """Loading takes seconds, a query milliseconds: keep one per configuration."""
     model_path = model or default_model_path()
     model_id = model or "all-MiniLM-L6-v2"
@@ -172,5 +200,8 @@ def _load_embedder(model: str, batch_size: int, max_tokens: int, backend: str, c
         except ImportError:
             pass
         else:
-            return OnnxEmbedder(_onnx_file(model_path, Path(cache_dir)), model_path, model_id, batch_size, max_tokens)
+            onnx_file = _onnx_file(model_path, Path(cache_dir))
+            if weights == "int8":
+                onnx_file = _int8_file(onnx_file)
+            return OnnxEmbedder(onnx_file, model_path, model_id, batch_size, max_tokens)
     return TorchEmbedder(model_path, model_id, batch_size, max_tokens)

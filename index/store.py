@@ -202,6 +202,7 @@ class IndexStatus:
     commitments: int
     decisions: int
     embedding_model: str
+    embedding_weights: str
     last_ingest: dict = field(default_factory=dict)
     by_kind: dict[str, int] = field(default_factory=dict)
 
@@ -213,7 +214,7 @@ class IndexStatus:
             f"Documents: {self.documents}  Pages: {self.pages}  Passages: {self.passages}",
             f"Commitments: {self.commitments}  Decisions: {self.decisions}",
             "Kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(self.by_kind.items())),
-            f"Embedding model: {self.embedding_model}",
+            f"Embedding model: {self.embedding_model} ({self.embedding_weights or 'float32'} weights)",
             f"Last ingest: {when}" + (f" ({last.get('summary', '')})" if last.get("summary") else ""),
         ]
         return lines
@@ -228,7 +229,7 @@ def index_status(index_dir: Path) -> IndexStatus:
     try:
         count = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
         kinds = dict(db.execute("SELECT kind, count(*) FROM documents GROUP BY kind").fetchall())
-        model = db.execute("SELECT value FROM meta WHERE key='embedding_model'").fetchone()
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         last_path = Path(index_dir) / LAST_RUN
         last = json.loads(last_path.read_text()) if last_path.exists() else {}
         return IndexStatus(
@@ -239,7 +240,8 @@ def index_status(index_dir: Path) -> IndexStatus:
             passages=count("SELECT count(*) FROM chunks"),
             commitments=count("SELECT count(*) FROM commitments"),
             decisions=count("SELECT count(*) FROM decisions"),
-            embedding_model=model[0] if model else "",
+            embedding_model=meta.get("embedding_model", ""),
+            embedding_weights=meta.get("embedding_weights", "float32"),
             last_ingest=last,
             by_kind=kinds,
         )

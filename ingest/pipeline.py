@@ -50,6 +50,7 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (copy, indexed as)
     near_duplicates: list[tuple[str, str, float]] = field(default_factory=list)  # (doc, like doc, similarity)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    re_embedded: bool = False  # the embedding model or its settings changed: every passage embedded anew
     documents: int = 0
     pages_read: int = 0
     passages: int = 0
@@ -58,7 +59,7 @@ class IngestReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed or self.renamed)
+        return bool(self.added or self.updated or self.removed or self.renamed or self.re_embedded)
 
     def summary(self) -> str:
         return (
@@ -80,6 +81,8 @@ class IngestReport:
             lines.append(f"Near-duplicate: {name} repeats {similarity:.0%} of {other} (both indexed)")
         for name, reason in self.failed:
             lines.append(f"Failed: {name}: {reason}")
+        if self.re_embedded:
+            lines.append("Re-embedded every passage: the embedding model or its settings changed")
         lines.append(
             f"Index now holds {self.documents} documents, {self.passages} passages"
             + (f" ({self.generation})." if self.generation else ".")
@@ -137,6 +140,7 @@ def ingest_paths(
             sources = _discover(paths, report, settings.ingest.max_file_mb)
             plan, to_read = _plan(sources, previous, paths, report)
             vectors = PassageVectors(settings.embedding, previous)
+            report.re_embedded = previous is not None and _stored_signature(previous) != vectors.signature
             if to_read:
                 _read_all(to_read, plan, previous, vectors, report, settings, progress)
                 report.near_duplicates = _near_duplicates(plan, previous)
@@ -152,6 +156,11 @@ def ingest_paths(
             {"finished": now_iso(), "summary": report.summary(), "failed": report.failed},
         )
     return report
+
+
+def _stored_signature(db: sqlite3.Connection) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key='embedding_signature'").fetchone()
+    return row[0] if row else None
 
 
 def _open_previous(index_dir: Path) -> sqlite3.Connection | None:
@@ -287,7 +296,7 @@ def _read_all(to_read, plan, previous, vectors: PassageVectors, report, settings
             except FutureTimeout:
                 _failed(stored, f"took longer than {limits.max_seconds_per_document:.0f}s to read", plan, old_by_path, report)
             except ProcessExpired as exc:
-                reason = "ran out of memory" if exc.exitcode in (-9, 1) or exc.exitcode is None else f"reader crashed (exit {exc.exitcode})"
+                reason = _expired_reason(exc.exitcode)
                 _failed(stored, f"{reason} (limit {limits.max_memory_mb_per_document} MB)", plan, old_by_path, report)
             except MemoryError:
                 _failed(stored, f"ran out of memory (limit {limits.max_memory_mb_per_document} MB)", plan, old_by_path, report)
@@ -301,6 +310,17 @@ def _read_all(to_read, plan, previous, vectors: PassageVectors, report, settings
     report.added.sort(key=str.lower)
     report.updated.sort(key=str.lower)
     report.failed.sort(key=lambda failure: failure[0].lower())
+
+
+def _expired_reason(exitcode: int | None) -> str:
+    """Why a reader process died. Under its address-space cap, Python raises MemoryError
+    (exit 1) or is killed (-9), but native parsers such as libxml2 may instead crash on
+    the allocation they were refused (SIGSEGV, SIGBUS, SIGABRT)."""
+    if exitcode in (-9, 1, None):
+        return "ran out of memory"
+    if exitcode in (-11, -7, -6):
+        return f"reader crashed (exit {exitcode}), most likely out of memory"
+    return f"reader crashed (exit {exitcode})"
 
 
 def _near_duplicates(plan: list[_StoredDocument], previous) -> list[tuple[str, str, float]]:
@@ -347,6 +367,8 @@ def _write_generation(index_dir, plan, previous, vectors: PassageVectors, settin
     try:
         db = writer.db
         db.execute("INSERT INTO meta VALUES ('embedding_model', ?)", (vectors.model_id,))
+        db.execute("INSERT INTO meta VALUES ('embedding_weights', ?)", (vectors.settings.weights,))
+        db.execute("INSERT INTO meta VALUES ('embedding_signature', ?)", (vectors.signature,))
         documents = sorted(
             (s for s in plan if s.content is not None or s.previous_doc_id is not None),
             key=lambda s: (s.path.name.lower(), str(s.path)),

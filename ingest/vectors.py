@@ -1,6 +1,6 @@
 """Passage vectors for an ingest: reused from the last generation, or embedded once.
 
-A vector is keyed by a hash of the model, its token limit and the exact text embedded,
+A vector is keyed by a hash of the model, its weights and token limit, and the text embedded,
 so an unchanged passage is never embedded twice and a changed setting re-embeds all.
 The ingest embeds each document as soon as a worker has read it, so the embedding
 model works while the workers read the next files.
@@ -31,12 +31,13 @@ def embedding_text(title: str, chunk: Chunk) -> str:
 class PassageVectors:
     def __init__(self, settings: EmbeddingSettings, previous: sqlite3.Connection | None) -> None:
         self.settings = settings
-        self.model_id = settings.embedding_model or "all-MiniLM-L6-v2"
+        self.model_id = settings.model_id
+        self.signature = f"{self.model_id}|{settings.weights}|{settings.embedding_max_tokens}"
         self.previous = previous
         self.fresh: dict[str, bytes] = {}
 
     def key(self, text: str) -> str:
-        return hashlib.sha1(f"{self.model_id}|{self.settings.embedding_max_tokens}\n{text}".encode()).hexdigest()
+        return hashlib.sha1(f"{self.signature}\n{text}".encode()).hexdigest()
 
     def texts(self, title: str, chunks: Iterable[Chunk]) -> dict[str, str]:
         """The texts to embed for these passages, by key."""

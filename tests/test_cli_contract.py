@@ -72,6 +72,7 @@ def test_status_says_what_is_indexed(corpus_index):
     status = json.loads(result.output)
     assert status["documents"] >= 15 and status["passages"] > status["documents"]
     assert status["embedding_model"] == "all-MiniLM-L6-v2"
+    assert status["embedding_weights"] == "int8"
 
 
 def test_every_command_has_help_and_is_in_the_readme():

@@ -78,7 +78,8 @@ def test_a_reader_over_its_time_or_memory_bound_is_stopped_and_named(corpus, tmp
     report = ingest_paths([slow], tmp_path / "index", settings=settings(max_seconds_per_document=3))
     assert report.failed == [("1999-full-pages.pdf", "took longer than 3s to read")]
     report = ingest_paths([big], tmp_path / "index", settings=settings(max_memory_mb_per_document=200))
-    assert report.failed == [("big-page.html", "ran out of memory (limit 200 MB)")]
+    [(name, reason)] = report.failed
+    assert name == "big-page.html" and reason.endswith("out of memory (limit 200 MB)")  # libxml2 may crash instead
 
 
 def test_a_docx_zip_bomb_is_refused_before_it_is_inflated(corpus, tmp_path):

@@ -6,6 +6,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.search import Searcher
@@ -143,3 +144,30 @@ def test_near_identical_papers_are_both_indexed_and_reported(corpus, tmp_path, e
     [(name, other, similarity)] = report.near_duplicates
     assert {name, other} == {p.name for p in folder.iterdir()}
     assert 0.8 <= similarity < 1.0
+
+
+
+def stored_vectors(index_dir: Path) -> dict[int, np.ndarray]:
+    db = sqlite3.connect(current_generation(index_dir) / "index.sqlite")
+    rows = db.execute("SELECT chunk_id, vector FROM chunks JOIN embeddings USING (embed_hash)").fetchall()
+    return {chunk_id: np.frombuffer(vector, dtype=np.float32) for chunk_id, vector in rows}
+
+
+def test_changing_the_embedding_weights_re_embeds_every_passage_with_nearly_the_same_vectors(
+    documents, tmp_path, embedder, monkeypatch
+):
+    index_dir = tmp_path / "index"
+    ingest_paths([documents], index_dir)
+    int8 = stored_vectors(index_dir)
+    monkeypatch.setenv("SENDBOT_EMBEDDING_WEIGHTS", "float32")
+
+    report = ingest_paths([documents], index_dir)
+
+    assert report.re_embedded and report.generation and len(report.unchanged) == len(SMALL)
+    assert "Re-embedded every passage" in "\n".join(report.summary_lines())
+    float32 = stored_vectors(index_dir)
+    assert float32.keys() == int8.keys()
+    cosines = np.array([float(int8[i] @ float32[i]) for i in int8])
+    assert cosines.max() < 0.99999, "every vector was embedded again"
+    assert cosines.min() > 0.97 and cosines.mean() > 0.985, "int8 weights keep the float32 meaning"
+    assert ingest_paths([documents], index_dir).generation == "", "and the next run is a no-op again"

@@ -130,23 +130,27 @@ def kill_once(folder: Path, index_dir: Path, delay: float, log: Path, once_writi
     return {"delay": round(delay, 2), "killed": True, "phase": phase, "workers_left_after_5s": orphans}
 
 
-def calibrate(folder: Path, index_dir: Path) -> tuple[float, float]:
-    """Run the ingest to completion: how long it takes, and when its new generation's
-    scratch folder appears (the writing phase)."""
+def calibrate(folder: Path, index_dir: Path) -> tuple[float, float, float]:
+    """Run the ingest to completion: how long it takes, when its new generation's scratch
+    folder appears (the writing starts) and when `current` switches to it (the writing ends)."""
     started = time.monotonic()
+    before = os.readlink(index_dir / CURRENT)
     process = subprocess.Popen(
         bot("ingest", str(folder), "--index", str(index_dir), "--json"),
         cwd=REPO_ROOT, env=product_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    writing_from = None
+    writing_from = switched_at = None
     while process.poll() is None:
         if writing_from is None and any(index_dir.glob(".building-*")):
             writing_from = time.monotonic() - started
-        time.sleep(0.02)
+        if switched_at is None and os.readlink(index_dir / CURRENT) != before:
+            switched_at = time.monotonic() - started
+        time.sleep(0.005)
     if process.returncode != 0:
         raise RuntimeError(f"the calibration ingest failed ({process.returncode})")
     total = time.monotonic() - started
-    return total, writing_from if writing_from is not None else 0.0
+    writing_from = writing_from if writing_from is not None else 0.0
+    return total, writing_from, switched_at if switched_at is not None else total
 
 
 def _created_since(path: Path, moment: float) -> bool:
@@ -204,10 +208,11 @@ def run(base: list[Path], added: list[Path], work: Path, kills: int, seed: int, 
 
     calibration = work / "calibration"
     shutil.copytree(index_dir, calibration, symlinks=True)
-    uninterrupted, writing_from = calibrate(folder, calibration)
+    uninterrupted, writing_from, switched_at = calibrate(folder, calibration)
     completed = index_content(calibration)
     shutil.rmtree(calibration)
-    say(f"uninterrupted ingest of the change: {uninterrupted:.1f}s, writing from {writing_from:.1f}s")
+    say(f"uninterrupted ingest of the change: {uninterrupted:.1f}s, writing from {writing_from:.1f}s"
+        f" to {switched_at:.1f}s")
 
     rng = random.Random(seed)
     log = work / "killed-ingests.log"
@@ -215,7 +220,7 @@ def run(base: list[Path], added: list[Path], work: Path, kills: int, seed: int, 
     max_attempts = max_attempts or kills * 3
     while sum(1 for t in trials if t["killed"]) < kills and len(trials) < max_attempts:
         if len(trials) % 2:
-            trial = kill_once(folder, index_dir, rng.uniform(0, uninterrupted - writing_from), log, once_writing=True)
+            trial = kill_once(folder, index_dir, rng.uniform(0, switched_at - writing_from), log, once_writing=True)
         else:
             trial = kill_once(folder, index_dir, rng.uniform(0, uninterrupted), log)
         if trial["killed"] and os.readlink(index_dir / CURRENT) != generation:
@@ -282,6 +287,7 @@ def run(base: list[Path], added: list[Path], work: Path, kills: int, seed: int, 
         "change": {"added": setup["added"], "removed": setup["removed"], "renamed": expected_renamed},
         "uninterrupted_seconds": round(uninterrupted, 1),
         "writing_from_seconds": round(writing_from, 1),
+        "switched_at_seconds": round(switched_at, 1),
         "trials": trials,
         "completion": completion,
         "ok": (len(killed) == kills and all(t["ok"] for t in killed) and completion["change_set_reported"]
@@ -310,7 +316,7 @@ def render(result: dict, argv: list[str]) -> list[str]:
         f"- the killed ingest: adds {len(result['change']['added'])} PDFs, removes "
         f"{len(result['change']['removed'])}, renames {len(result['change']['renamed'])}; "
         f"{result['uninterrupted_seconds']}s when left alone, writing its new generation from "
-        f"{result['writing_from_seconds']}s; kill delays uniform in [0, {result['uninterrupted_seconds']}] s, "
+        f"{result['writing_from_seconds']}s and switching to it at {result['switched_at_seconds']}s; kill delays uniform in [0, {result['uninterrupted_seconds']}] s, "
         f"every other one uniform in the writing time after the writing started (delay = from the start)",
         "- where the kills landed: " + ", ".join(f"{n} {p}" for p, n in result["phases"].items())
         + " (reading = worker processes alive; writing = new generation being built)",
