@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pdfplumber
+from pypdf import PdfReader
+
 from ingest.chunk import chunk_blocks
 from ingest.clean import clean_document
 from ingest.describe import describe
-from ingest.loaders import load
+from ingest.loaders import RULED_PAGE_MIN_SHAPES, _drawn_shapes, _pypdf_page, load
 from ingest.structure import document_blocks
 
 STRATEGIES = "leicester/Leicester-CYPE-Scrutiny-2021-10-07 - Divisional 3-year Strategies Education and SEND.pdf"
 FORUM_PDF = "leicester/Leicestershire-Schools-Forum-2024-02-13 - Minutes.pdf"
+RISK_REGISTER = "real/Kent-County-Council-2025-02-13 - Appendix J - Budget Risk Register.pdf"
 
 
 def read(path: Path):
@@ -39,6 +43,29 @@ def test_pdf_table_cells_name_their_row_and_column(corpus):
     assert "Year Two (2022-2023)" in cell.text
     assert cell.text.startswith("Priority one")
     assert cell.page_start == 7
+
+
+def test_ruled_pages_are_found_from_their_bytes_as_parsing_them_would_find_them(corpus):
+    path = corpus / RISK_REGISTER
+    for number, page in enumerate(PdfReader(path).pages, start=1):
+        _, parsed_shapes, _ = _pypdf_page(path, page, number)
+        assert (_drawn_shapes(page) >= RULED_PAGE_MIN_SHAPES) == (parsed_shapes >= RULED_PAGE_MIN_SHAPES), number
+
+
+def test_ruled_pages_that_pdfplumber_cannot_open_are_read_by_pypdf(corpus, monkeypatch):
+    with_tables = load(corpus / RISK_REGISTER)
+    assert all(page.tables for page in with_tables.pages[1:])
+
+    def cannot_open(*args, **kwargs):
+        raise ValueError("pdfminer could not parse this file")
+
+    monkeypatch.setattr(pdfplumber, "open", cannot_open)
+    without = load(corpus / RISK_REGISTER)
+
+    assert not any(page.tables for page in without.pages)
+    for page in without.pages:
+        assert page.lines, f"page {page.number} lost its text"
+    assert "High Needs" in "\n".join(line.text for page in without.pages for line in page.lines)
 
 
 def test_docx_reads_headings_tables_and_skips_running_header(corpus):
