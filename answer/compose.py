@@ -22,11 +22,12 @@ from answer.generate import generate
 from answer.llm import ChatClient
 from answer.models import Answer, Citation, Turn
 from answer.prompts import CANNOT_ANSWER
-from answer.question import SEND_ACRONYMS, QuestionInfo, analyse, split_parts
+from answer.question import QuestionInfo, analyse, split_parts
 from answer.records import answer_from_records
 from answer.refuse import judge
 from answer.vocab import Vocabulary
 from index.search import SearchFilters
+from ingest.acronyms import SEND_ACRONYMS
 from ingest.models import Hit
 
 log = logging.getLogger(__name__)

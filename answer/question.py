@@ -47,33 +47,6 @@ ALTERNATES = {
     "paper": {"report"},
     "report": {"paper"},
 }
-# Acronyms every SEND officer uses, for when the documents never spell one out themselves.
-SEND_ACRONYMS = {
-    "PFA": "preparing for adulthood",
-    "EHCP": "education health and care plan",
-    "EHC": "education health and care",
-    "SEMH": "social emotional and mental health",
-    "SENCO": "special educational needs co-ordinator",
-    "SEN": "special educational needs",
-    "SEND": "special educational needs and disabilities",
-    "EHE": "elective home education",
-    "EOTAS": "education otherwise than at school",
-    "DSG": "dedicated schools grant",
-    "HNB": "high needs block",
-    "LA": "local authority",
-    "DSP": "designated specialist provision",
-    "SRP": "specialist resource provision",
-    "AP": "alternative provision",
-    "PRU": "pupil referral unit",
-    "ASD": "autism spectrum disorder",
-    "SLCN": "speech language and communication needs",
-    "MLD": "moderate learning difficulties",
-    "SLD": "severe learning difficulties",
-    "CYP": "children and young people",
-    "NEET": "not in education employment or training",
-    "KPI": "key performance indicator",
-    "EP": "educational psychologist",
-}
 PERCENT = re.compile(r"\b(?:percentage|per ?cent|proportion|share|rate)\b", re.I)
 MONEY = re.compile(
     r"\bhow much\b.*\b(?:budget|cost|costs|spend|spent|funding|fund|deficit|overspend|underspend|"

@@ -17,6 +17,7 @@ import numpy as np
 
 from index.embedders import get_embedder
 from index.store import CURRENT, VECTORS_NAME, current_generation, open_readonly
+from ingest.acronyms import SEND_ACRONYMS
 from ingest.models import Hit
 from settings import Settings, get_settings
 
@@ -85,7 +86,8 @@ class Searcher:
         generation = current_generation(self.index_dir)
         db = open_readonly(generation)
         vectors = faiss.read_index(str(generation / VECTORS_NAME))
-        acronyms = QueryExpander(dict(db.execute("SELECT acronym, expansion FROM acronyms").fetchall()))
+        defined = dict(db.execute("SELECT acronym, expansion FROM acronyms").fetchall())
+        acronyms = QueryExpander({**SEND_ACRONYMS, **{key.upper(): value for key, value in defined.items()}})
         with self._lock:
             self.db, self.vectors, self.generation, self.expander = db, vectors, generation, acronyms
 
@@ -179,9 +181,9 @@ class Searcher:
 
 
 class QueryExpander:
-    """The other spelling of each term the documents define as an acronym: the expansion
-    of an acronym in the query, the acronym of an expansion. Searched as exact phrases,
-    so a common acronym's expansion does not flood the query with common words."""
+    """The other spelling of each acronym the documents define or every SEND officer uses:
+    the expansion of an acronym in the query, the acronym of an expansion. Searched as exact
+    phrases, so a common acronym's expansion does not flood the query with common words."""
 
     def __init__(self, acronyms: dict[str, str]) -> None:
         self.acronyms = {key.upper(): value for key, value in acronyms.items()}

@@ -1,9 +1,9 @@
-"""Acronyms the documents define, so a search for "SEMH" also finds "social, emotional
-and mental health", and the other way round.
+"""Acronyms, so a search for "SEMH" also finds "social, emotional and mental health", and
+the other way round: those the documents define, and the ones every SEND officer uses.
 
 Council documents define their acronyms in passing: "Education, Health and Care Plan
 (EHCP)" or "EHCP (Education, Health and Care Plan)". An expansion is accepted when the
-initials of its words spell the acronym.
+initials of its words spell the acronym. A document's own definition wins over the list.
 """
 
 from __future__ import annotations
@@ -15,6 +15,52 @@ ACRONYM = r"[A-Z][A-Za-z&]{1,9}s?"
 AFTER = re.compile(rf"([A-Za-z][A-Za-z,'&\- ]{{3,120}}?)\s*\(({ACRONYM})\)")
 BEFORE = re.compile(rf"\b({ACRONYM})\s*\(([A-Za-z][A-Za-z,'&\- ]{{3,120}})\)")
 LINKING = {"and", "of", "the", "for", "in", "to", "&", "with", "on", "or", "a"}
+
+# Acronyms of SEND work in England, for when the documents never spell one out themselves.
+SEND_ACRONYMS = {
+    "PFA": "preparing for adulthood",
+    "EHCP": "education health and care plan",
+    "EHC": "education health and care",
+    "EHCNA": "education health and care needs assessment",
+    "SEMH": "social emotional and mental health",
+    "SENCO": "special educational needs co-ordinator",
+    "SEN": "special educational needs",
+    "SEND": "special educational needs and disabilities",
+    "SENDIASS": "special educational needs and disabilities information advice and support service",
+    "EHE": "elective home education",
+    "EOTAS": "education otherwise than at school",
+    "DSG": "dedicated schools grant",
+    "HNB": "high needs block",
+    "NFF": "national funding formula",
+    "DBV": "delivering better value",
+    "LA": "local authority",
+    "DSP": "designated specialist provision",
+    "SRP": "specialist resource provision",
+    "AP": "alternative provision",
+    "PRU": "pupil referral unit",
+    "INMSS": "independent non-maintained special schools",
+    "ASD": "autism spectrum disorder",
+    "ASC": "autism spectrum condition",
+    "ADHD": "attention deficit hyperactivity disorder",
+    "SLCN": "speech language and communication needs",
+    "SALT": "speech and language therapy",
+    "MLD": "moderate learning difficulties",
+    "SLD": "severe learning difficulties",
+    "PMLD": "profound and multiple learning difficulties",
+    "SPLD": "specific learning difficulties",
+    "MSI": "multi-sensory impairment",
+    "CAMHS": "child and adolescent mental health services",
+    "CYP": "children and young people",
+    "LAC": "looked after children",
+    "CLA": "children looked after",
+    "NEET": "not in education employment or training",
+    "EET": "education employment or training",
+    "HTST": "home to school transport",
+    "WSOA": "written statement of action",
+    "KPI": "key performance indicator",
+    "RAG": "red amber green",
+    "EP": "educational psychologist",
+}
 
 
 def _letters(acronym: str) -> str:
