@@ -15,6 +15,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	# Export the embedding model to ONNX and quantise it once (13 s), not in the first ingest.
+	$(PY) -c "from index.embedders import get_embedder; get_embedder()"
 	touch $@
 
 demo: setup

@@ -97,3 +97,15 @@ def _iso(year: int, month: int, day: int) -> str:
         return date(year, month, day).isoformat()
     except ValueError:
         return ""
+
+
+def date_words(iso: str) -> str:
+    """An ISO date as officers write it ("2025-01-30" -> "30 January 2025"), so that a
+    question naming the month finds a meeting whose file name only has digits."""
+    match = ISO_DATE.fullmatch(iso or "")
+    if not match:
+        return ""
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return ""
+    return f"{day} {list(MONTHS)[month - 1].capitalize()} {year}"

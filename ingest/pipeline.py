@@ -32,6 +32,7 @@ from index.store import (
     write_last_run,
 )
 from ingest.acronyms import find_acronyms
+from ingest.describe import date_words
 from ingest.duplicates import near_duplicates
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.models import Chunk, Commitment, Decision
@@ -394,7 +395,7 @@ def _write_generation(index_dir, plan, previous, vectors: PassageVectors, settin
                 )
                 db.execute(
                     "INSERT INTO chunks_fts(rowid, text, section, title) VALUES (?,?,?,?)",
-                    (chunk_id, chunk.text, chunk.section, meta["title"]),
+                    (chunk_id, chunk.text, chunk.section, f"{meta['title']} {date_words(meta['date'])}"),
                 )
             _insert_records(db, doc_id, commitments, decisions)
         _store_acronyms(db)
