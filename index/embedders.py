@@ -102,10 +102,11 @@ class OnnxEmbedder(Embedder):
         return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
 
 
-def _load_sentence_transformer(model_path: str, max_tokens: int):
+def _load_sentence_transformer(model_path: str, max_tokens: int, attention: str | None = None):
     from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(model_path, device="cpu")
+    model_kwargs = {"attn_implementation": attention} if attention else None
+    model = SentenceTransformer(model_path, device="cpu", model_kwargs=model_kwargs)
     model.max_seq_length = min(model.max_seq_length or max_tokens, max_tokens)
     return model
 
@@ -121,16 +122,20 @@ def _uses_mean_pooling(model_path: str) -> bool:
 
 
 def _onnx_file(model_path: str, cache_dir: Path) -> Path:
-    """Export the transformer once; later runs (and other processes) reuse the file."""
+    """Export the transformer once; later runs (and other processes) reuse the file.
+
+    Attention is exported as the plain ("eager") computation: the default scaled-dot-product
+    form exports with NaN guards (IsNaN, Where) that took 13% of the int8 model's time,
+    and gives the same vectors."""
     weights = sorted(Path(model_path).glob("*.safetensors")) + sorted(Path(model_path).glob("*.bin"))
     stamp = "|".join(f"{w.name}:{w.stat().st_size}:{w.stat().st_mtime_ns}" for w in weights)
-    key = hashlib.sha1(f"{Path(model_path).resolve()}|{stamp}".encode()).hexdigest()[:16]
+    key = hashlib.sha1(f"{Path(model_path).resolve()}|{stamp}|eager-attention".encode()).hexdigest()[:16]
     target = cache_dir / f"{Path(model_path).name}-{key}.onnx"
     if target.exists():
         return target
     import torch
 
-    transformer = _load_sentence_transformer(model_path, 512)[0].auto_model.eval()
+    transformer = _load_sentence_transformer(model_path, 512, attention="eager")[0].auto_model.eval()
 
     class LastHiddenState(torch.nn.Module):
         def __init__(self, model) -> None:
