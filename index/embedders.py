@@ -160,8 +160,8 @@ def _onnx_file(model_path: str, cache_dir: Path) -> Path:
 
 
 def _int8_file(onnx_file: Path) -> Path:
-    """Quantise the export's matrix weights to int8 once, per output channel (per-tensor
-    scales measured cosine 0.92 of the float vectors, per-channel 0.98 at worst)."""
+    """Quantise the export's matrix weights to int8 once, per output channel: on the shared
+    corpus's passages the vectors stay at cosine 0.99 of the float ones (0.98 at worst)."""
     target = onnx_file.with_name(f"{onnx_file.stem}-int8.onnx")
     if target.exists():
         return target
@@ -187,18 +187,17 @@ def get_embedder(settings: EmbeddingSettings | None = None) -> Embedder:
     """The configured embedder, loaded once per process."""
     settings = settings or EmbeddingSettings()
     return _load_embedder(
-        settings.embedding_model, settings.embedding_batch_size, settings.embedding_max_tokens,
-        settings.embedding_backend, settings.weights, str(settings.model_cache_dir),
+        settings.embedding_model, settings.model_id, settings.embedding_batch_size,
+        settings.embedding_max_tokens, settings.embedding_backend, settings.weights, str(settings.model_cache_dir),
     )
 
 
 @lru_cache(maxsize=2)
 def _load_embedder(
-    model: str, batch_size: int, max_tokens: int, backend: str, weights: str, cache_dir: str
+    model: str, model_id: str, batch_size: int, max_tokens: int, backend: str, weights: str, cache_dir: str
 ) -> Embedder:
     """Loading takes seconds, a query milliseconds: keep one per configuration."""
     model_path = model or default_model_path()
-    model_id = model or "all-MiniLM-L6-v2"
     if backend == "onnx" and _uses_mean_pooling(model_path) and (Path(model_path) / "tokenizer.json").exists():
         try:
             import onnxruntime  # noqa: F401
