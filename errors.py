@@ -9,6 +9,10 @@ class IndexMissing(SendBotError):
     """There is no index yet at the configured location."""
 
 
+class IndexOutdated(SendBotError):
+    """The index was embedded with another model than the one configured now."""
+
+
 class IngestBusy(SendBotError):
     """Another ingest holds the index lock."""
 

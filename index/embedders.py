@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import threading
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -149,12 +150,14 @@ def _onnx_file(model_path: str, cache_dir: Path) -> Path:
     scratch = target.with_suffix(f".{os.getpid()}.tmp")
     example = (torch.ones((1, 8), dtype=torch.long), torch.ones((1, 8), dtype=torch.long))
     axes = {0: "batch", 1: "tokens"}
-    torch.onnx.export(
-        LastHiddenState(transformer), example, str(scratch),
-        input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
-        dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
-        opset_version=17, dynamo=False,
-    )
+    with warnings.catch_warnings():  # the tracer's notes on shapes are for developers, not for `make setup`
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            LastHiddenState(transformer), example, str(scratch),
+            input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
+            opset_version=17, dynamo=False,
+        )
     os.replace(scratch, target)
     return target
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from errors import IndexOutdated
 from index.embedders import get_embedder
 from index.store import CURRENT, VECTORS_NAME, current_generation, open_readonly
 from ingest.acronyms import SEND_ACRONYMS
@@ -85,11 +86,24 @@ class Searcher:
 
         generation = current_generation(self.index_dir)
         db = open_readonly(generation)
+        self._check_model(db)
         vectors = faiss.read_index(str(generation / VECTORS_NAME))
         defined = dict(db.execute("SELECT acronym, expansion FROM acronyms").fetchall())
         acronyms = QueryExpander({**SEND_ACRONYMS, **{key.upper(): value for key, value in defined.items()}})
         with self._lock:
             self.db, self.vectors, self.generation, self.expander = db, vectors, generation, acronyms
+
+    def _check_model(self, db) -> None:
+        """Questions must be embedded by the model the passages were: another one's vectors
+        are meaningless beside them (or of another size), so say what to do instead."""
+        row = db.execute("SELECT value FROM meta WHERE key='embedding_model'").fetchone()
+        built_with, configured = (row[0] if row else ""), self.settings.embedding.model_id
+        if built_with and built_with != configured:
+            db.close()
+            raise IndexOutdated(
+                f"The index was embedded with {built_with}, but the embedding model is now {configured}: "
+                "run `python bot.py ingest` to re-embed it."
+            )
 
     def refresh(self) -> bool:
         """Switch to a newer generation if an ingest made one; True if it did."""
