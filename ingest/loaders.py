@@ -167,8 +167,9 @@ def _read_ruled_pages(path: Path, pages: list[Page], indexes: list[int], fallbac
     try:
         with pdfplumber.open(path) as pdf:
             for index in indexes:
+                page = pdf.pages[index]
                 try:
-                    pages[index] = _plumber_page(pdf.pages[index], index + 1)
+                    pages[index] = _plumber_page(page, index + 1)
                     unread.remove(index)
                 except MemoryError:
                     raise
@@ -176,6 +177,8 @@ def _read_ruled_pages(path: Path, pages: list[Page], indexes: list[int], fallbac
                     logging.getLogger(__name__).warning(
                         "%s p.%d: table reading failed: %s", path.name, index + 1, exc
                     )
+                finally:
+                    page.close()  # its parsed objects, some 4 MB a table page, would stay until the file closes
     except MemoryError:
         raise
     except Exception as exc:
