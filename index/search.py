@@ -17,7 +17,7 @@ import numpy as np
 
 from errors import IndexOutdated
 from index.embedders import get_embedder
-from index.store import CURRENT, VECTORS_NAME, current_generation, open_readonly
+from index.store import CURRENT, VECTORS_NAME, current_generation, open_readonly, read_meta
 from ingest.acronyms import SEND_ACRONYMS
 from ingest.models import Hit
 from settings import Settings, get_settings
@@ -88,16 +88,14 @@ class Searcher:
         db = open_readonly(generation)
         self._check_model(db)
         vectors = faiss.read_index(str(generation / VECTORS_NAME))
-        defined = dict(db.execute("SELECT acronym, expansion FROM acronyms").fetchall())
-        acronyms = QueryExpander({**SEND_ACRONYMS, **{key.upper(): value for key, value in defined.items()}})
+        acronyms = QueryExpander(dict(db.execute("SELECT acronym, expansion FROM acronyms").fetchall()))
         with self._lock:
             self.db, self.vectors, self.generation, self.expander = db, vectors, generation, acronyms
 
     def _check_model(self, db) -> None:
         """Questions must be embedded by the model the passages were: another one's vectors
         are meaningless beside them (or of another size), so say what to do instead."""
-        row = db.execute("SELECT value FROM meta WHERE key='embedding_model'").fetchone()
-        built_with, configured = (row[0] if row else ""), self.settings.embedding.model_id
+        built_with, configured = read_meta(db).get("embedding_model", ""), self.settings.embedding.model_id
         if built_with and built_with != configured:
             db.close()
             raise IndexOutdated(
@@ -199,9 +197,9 @@ class QueryExpander:
     the expansion of an acronym in the query, the acronym of an expansion. Searched as exact
     phrases, so a common acronym's expansion does not flood the query with common words."""
 
-    def __init__(self, acronyms: dict[str, str]) -> None:
-        self.acronyms = {key.upper(): value for key, value in acronyms.items()}
-        self.expansions = {value: key for key, value in acronyms.items()}
+    def __init__(self, defined: dict[str, str]) -> None:
+        self.acronyms = {**SEND_ACRONYMS, **{key.upper(): value for key, value in defined.items()}}
+        self.expansions = {value: key for key, value in self.acronyms.items()}
 
     def alternatives(self, query: str) -> list[str]:
         additions = []

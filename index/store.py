@@ -60,6 +60,11 @@ def open_readonly(generation: Path) -> sqlite3.Connection:
     return connection
 
 
+def read_meta(db: sqlite3.Connection) -> dict[str, str]:
+    """What a generation records about how it was built (embedding model, weights, signature)."""
+    return dict(db.execute("SELECT key, value FROM meta").fetchall())
+
+
 @contextmanager
 def ingest_lock(index_dir: Path):
     """Only one ingest at a time. The kernel drops a flock when its process dies,
@@ -229,7 +234,7 @@ def index_status(index_dir: Path) -> IndexStatus:
     try:
         count = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
         kinds = dict(db.execute("SELECT kind, count(*) FROM documents GROUP BY kind").fetchall())
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        meta = read_meta(db)
         last_path = Path(index_dir) / LAST_RUN
         last = json.loads(last_path.read_text()) if last_path.exists() else {}
         return IndexStatus(

@@ -29,6 +29,7 @@ from index.store import (
     ingest_lock,
     now_iso,
     open_readonly,
+    read_meta,
     write_last_run,
 )
 from ingest.acronyms import find_acronyms
@@ -141,7 +142,7 @@ def ingest_paths(
             sources = _discover(paths, report, settings.ingest.max_file_mb)
             plan, to_read = _plan(sources, previous, paths, report)
             vectors = PassageVectors(settings.embedding, previous)
-            report.re_embedded = previous is not None and _stored_signature(previous) != vectors.signature
+            report.re_embedded = previous is not None and read_meta(previous).get("embedding_signature") != vectors.signature
             if to_read:
                 _read_all(to_read, plan, previous, vectors, report, settings, progress)
                 report.near_duplicates = _near_duplicates(plan, previous)
@@ -157,11 +158,6 @@ def ingest_paths(
             {"finished": now_iso(), "summary": report.summary(), "failed": report.failed},
         )
     return report
-
-
-def _stored_signature(db: sqlite3.Connection) -> str | None:
-    row = db.execute("SELECT value FROM meta WHERE key='embedding_signature'").fetchone()
-    return row[0] if row else None
 
 
 def _open_previous(index_dir: Path) -> sqlite3.Connection | None:
