@@ -46,7 +46,7 @@ def quote_units(chosen: list[Unit]) -> tuple[str, list[Citation]]:
     for run in runs:
         hit = run[0].hit
         n = numbers_by_chunk.setdefault(hit.chunk_id, len(numbers_by_chunk) + 1)
-        text = " ".join(unit.text for unit in run)
+        text = run_text(run)
         quotes.setdefault(n, []).append(text)
         lines.append(f"{text} [{n}]")
     hits = {
@@ -54,6 +54,18 @@ def quote_units(chosen: list[Unit]) -> tuple[str, list[Citation]]:
     }
     citations = [citation_for(n, hits[n], " … ".join(quotes[n])) for n in sorted(hits)]
     return "\n".join(lines), citations
+
+
+def run_text(run: list[Unit]) -> str:
+    """Neighbouring units as one quote; table rows one a line, under their column names."""
+    if not any(unit.kind == "row" for unit in run):
+        return " ".join(unit.text for unit in run)
+    lines: list[str] = []
+    for unit in run:
+        if unit.header and unit.header not in lines:
+            lines.append(unit.header)
+        lines.append(unit.text)
+    return "\n".join(lines)
 
 
 @dataclass

@@ -61,9 +61,10 @@ class Unit:
     hit: Hit
     rank: int  # the passage's place in the search results, 0 first
     position: int  # order within the passage, so neighbours can be quoted together
-    text: str  # verbatim, whitespace collapsed
+    text: str  # verbatim, whitespace collapsed (a table row keeps the tabs between its cells)
     kind: str  # sentence | item | row | heading
     context: str  # title, section and the headings above the unit, which it answers under
+    header: str = ""  # a table row's column names: the first line of its run of rows
     score: float = 0.0
     coverage: float = 0.0  # weighted share of the question's words in the unit itself
 
@@ -77,16 +78,21 @@ def split_units(hit: Hit, rank: int) -> list[Unit]:
     units: list[Unit] = []
     headings: list[str] = []
     base = f"{hit.title} {hit.section}"
+    header = ""  # the first line of the table rows being read, which names their columns
     for line in _lines(hit.text):
         if VOTE_LINE.match(line) and units:
             units[-1].text = f"{units[-1].text} {line}"
             continue
         kind = _line_kind(line)
+        if kind == "row" and not header:
+            header, kind = line, "heading"
+        elif kind != "row":
+            header = ""
         pieces = sentences(line) if kind == "sentence" else [BULLET.sub("", line)]
         pieces = [part for piece in pieces for part in _clauses(piece)]
         context = " ".join([base, *headings[-3:]])
         for piece in pieces:
-            units.append(Unit(hit, rank, len(units), piece, kind, context))
+            units.append(Unit(hit, rank, len(units), piece, kind, context, header if kind == "row" else ""))
         if kind == "heading":
             headings.append(line)
     return units
@@ -96,8 +102,8 @@ def _lines(text: str) -> list[str]:
     """The passage's lines, with a sentence that a PDF line break cut in two put back together."""
     lines: list[str] = []
     for raw in text.split("\n"):
-        line = " ".join(raw.split())
-        if not line:
+        line = "\t".join(" ".join(cell.split()) for cell in raw.split("\t")).strip(" ")
+        if not line.strip():
             continue
         if lines and _continues(lines[-1], line):
             lines[-1] = f"{lines[-1]} {line}"
@@ -107,11 +113,8 @@ def _lines(text: str) -> list[str]:
 
 
 def _continues(previous: str, line: str) -> bool:
-    if BULLET.match(line) or VOTE_LINE.match(line):
-        return False
-    cells = previous.split("; ")
-    if len(cells) > 1 and ": " in cells[0] and ":" not in cells[-1]:
-        return True  # a table row whose last column name was broken over lines
+    if BULLET.match(line) or VOTE_LINE.match(line) or "\t" in previous or "\t" in line:
+        return False  # a table row is a line of its own
     if re.search(r"[.!?:;]$", previous):
         return False
     if re.match(r"^(?:\d{1,2}(?:\.\d+)*\.?|\(?[a-z]{1,3}\))\s", line):
@@ -122,10 +125,8 @@ def _continues(previous: str, line: str) -> bool:
 def _line_kind(line: str) -> str:
     if BULLET.match(line):
         return "item"
-    cells = line.split("; ")
-    if len(cells) >= 2 and not any(SENTENCE_BREAK.search(cell) for cell in cells):
-        if re.match(r"^[^.;]{1,60}: ", line) or max(len(cell) for cell in cells) < 80:
-            return "row"
+    if sum(1 for cell in line.split("\t") if cell.strip()) >= 2:
+        return "row"
     if len(line) <= 100 and (
         not re.search(r"[.!?;]$", line) or line.endswith(":") or re.match(r"^\d+\.\s", line)
     ):

@@ -13,6 +13,12 @@ from ingest.models import Hit
 SNIPPET_CHARS = 320
 
 
+def cells_shown(text: str) -> str:
+    """A quoted table row (its cells between tabs, as stored) with bars between the cells,
+    which a reader sees where a tab would be an unexplained gap."""
+    return "\n".join(" | ".join(line.split("\t")) if "\t" in line else line for line in text.split("\n"))
+
+
 def render_hits(query: str, hits: list[Hit], color: bool = False) -> str:
     if not hits:
         return f'No passages match "{query}".'

@@ -18,7 +18,7 @@ import click
 
 from answer.models import Answer
 from answer.prompts import CLOSEST_PASSAGES
-from answer.render import snippet
+from answer.render import cells_shown, snippet
 
 WIDTH = 100
 INDENT = "      "
@@ -26,7 +26,7 @@ INDENT = "      "
 
 def render_answer(answer: Answer, color: bool = False) -> str:
     bold = (lambda text: click.style(text, bold=True)) if color else (lambda text: text)
-    lines = [answer.text]
+    lines = [cells_shown(answer.text)]
     if answer.citations:
         lines += ["", bold("Sources:")]
         for citation in answer.citations:

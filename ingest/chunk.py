@@ -33,12 +33,25 @@ def chunk_blocks(blocks: list[Block]) -> list[Chunk]:
     return chunks
 
 
+def _opens_rows(previous: Block | None, block: Block) -> bool:
+    """Whether a table row starts a run of its table's rows in a passage, and so is
+    preceded there by the table's header line (again, when its table was cut in two)."""
+    return bool(block.header) and (previous is None or previous.header != block.header)
+
+
+def _size(blocks: list[Block]) -> int:
+    header_lines = sum(
+        len(b.header) + 1 for p, b in zip([None, *blocks[:-1]], blocks, strict=True) if _opens_rows(p, b)
+    )
+    return header_lines + sum(len(b.text) + 1 for b in blocks)
+
+
 def _starts_new_chunk(current: list[Block], block: Block) -> bool:
     if STAYS_WITH_PREVIOUS.match(block.text):
         return False
     if all(b.kind == "heading" for b in current):
         return False
-    size = sum(len(b.text) + 1 for b in current)
+    size = _size(current)
     if block.kind == "heading":
         return True
     if block.section != current[-1].section and current[-1].kind != "heading":
@@ -47,7 +60,7 @@ def _starts_new_chunk(current: list[Block], block: Block) -> bool:
         return True  # a cell read on its own (row and column named) is a passage of its own
     if block.kind == "table_row" and current[-1].kind != "table_row" and size >= MIN_CHARS:
         return True
-    return size + len(block.text) > MAX_CHARS and size >= MIN_CHARS
+    return _size([*current, block]) > MAX_CHARS and size >= MIN_CHARS
 
 
 def _split_long(blocks: list[Block]) -> list[Block]:
@@ -78,9 +91,10 @@ def _make_chunk(blocks: list[Block], ordinal: int) -> Chunk:
     body = [b for b in blocks if b.kind != "heading"] or blocks
     section = body[0].section
     lines = []
-    for block in blocks:
-        text = f"• {block.text}" if block.kind == "item" else block.text
-        lines.append(text)
+    for previous, block in zip([None, *blocks[:-1]], blocks, strict=True):
+        if _opens_rows(previous, block):
+            lines.append(block.header)
+        lines.append(f"• {block.text}" if block.kind == "item" else block.text)
     return Chunk(
         text="\n".join(lines),
         page_start=min(b.page for b in blocks),

@@ -61,6 +61,7 @@ class Block:
     page: int
     section: list[str] = field(default_factory=list)  # heading path above this block
     level: int = 0  # heading depth, for kind == "heading"
+    header: str = ""  # a short table row's caption and column names, written above its run of rows
 
 
 @dataclass

@@ -37,7 +37,7 @@ from ingest.describe import date_words
 from ingest.duplicates import near_duplicates
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.models import Chunk, Commitment, Decision
-from ingest.reader import DocumentContent, limit_worker_memory, read_document
+from ingest.reader import READER_VERSION, DocumentContent, limit_worker_memory, read_document
 from ingest.vectors import PassageVectors, embedding_text
 from settings import Settings, get_settings
 
@@ -53,6 +53,7 @@ class IngestReport:
     near_duplicates: list[tuple[str, str, float]] = field(default_factory=list)  # (doc, like doc, similarity)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     re_embedded: bool = False  # the embedding model or its settings changed: every passage embedded anew
+    re_read: bool = False  # the way documents are read changed (READER_VERSION): every file read anew
     documents: int = 0
     pages_read: int = 0
     passages: int = 0
@@ -61,7 +62,9 @@ class IngestReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed or self.renamed or self.re_embedded)
+        return bool(
+            self.added or self.updated or self.removed or self.renamed or self.re_embedded or self.re_read
+        )
 
     def summary(self) -> str:
         return (
@@ -83,6 +86,8 @@ class IngestReport:
             lines.append(f"Near-duplicate: {name} repeats {similarity:.0%} of {other} (both indexed)")
         for name, reason in self.failed:
             lines.append(f"Failed: {name}: {reason}")
+        if self.re_read:
+            lines.append("Read every document again: this version reads documents differently")
         if self.re_embedded:
             lines.append("Re-embedded every passage: the embedding model or its settings changed")
         lines.append(
@@ -140,6 +145,7 @@ def ingest_paths(
         previous = _open_previous(index_dir)
         try:
             sources = _discover(paths, report, settings.ingest.max_file_mb)
+            report.re_read = previous is not None and read_meta(previous).get("reader_version") != READER_VERSION
             plan, to_read = _plan(sources, previous, paths, report)
             vectors = PassageVectors(settings.embedding, previous)
             report.re_embedded = previous is not None and read_meta(previous).get("embedding_signature") != vectors.signature
@@ -220,8 +226,12 @@ def _plan(sources, previous, roots, report) -> tuple[list[_StoredDocument], list
         stored = _StoredDocument(source.path, source.sha256, source.size, aliases=[])
         old = old_by_sha.get(source.sha256)
         if old is not None and old["path"] == str(source.path):
-            stored.previous_doc_id = old["doc_id"]
             report.unchanged.append(source.path.name)
+            if report.re_read:
+                stored.reported = True
+                to_read.append(stored)
+            else:
+                stored.previous_doc_id = old["doc_id"]
         else:
             # Known content under a new name is read again: its title, kind and date may
             # come from the name, and a clean ingest would read it. Vectors are reused.
@@ -244,9 +254,13 @@ def _plan(sources, previous, roots, report) -> tuple[list[_StoredDocument], list
             if not any(r.startswith(f"{path.name} -> ") for r in report.renamed):
                 report.removed.append(path.name)
         else:  # indexed from elsewhere and still there: keep it
-            plan[row["sha256"]] = _StoredDocument(
-                path, row["sha256"], row["size"], json.loads(row["aliases"]), previous_doc_id=row["doc_id"]
-            )
+            kept = _StoredDocument(path, row["sha256"], row["size"], json.loads(row["aliases"]))
+            if report.re_read:
+                kept.reported = True
+                to_read.append(kept)
+            else:
+                kept.previous_doc_id = row["doc_id"]
+            plan[row["sha256"]] = kept
     return list(plan.values()), to_read
 
 
@@ -339,7 +353,8 @@ def _failed(stored, reason, plan, old_by_path, report) -> None:
     if old is not None:
         stored.previous_doc_id = old["doc_id"]
         stored.sha256 = old["sha256"]
-        report.unchanged.append(stored.path.name)
+        if stored.path.name not in report.unchanged:
+            report.unchanged.append(stored.path.name)
     else:
         plan.remove(stored)
 
@@ -366,6 +381,7 @@ def _write_generation(index_dir, plan, previous, vectors: PassageVectors, settin
         db.execute("INSERT INTO meta VALUES ('embedding_model', ?)", (vectors.model_id,))
         db.execute("INSERT INTO meta VALUES ('embedding_weights', ?)", (vectors.settings.weights,))
         db.execute("INSERT INTO meta VALUES ('embedding_signature', ?)", (vectors.signature,))
+        db.execute("INSERT INTO meta VALUES ('reader_version', ?)", (READER_VERSION,))
         documents = sorted(
             (s for s in plan if s.content is not None or s.previous_doc_id is not None),
             key=lambda s: (s.path.name.lower(), str(s.path)),

@@ -131,8 +131,12 @@ class _BlockBuilder:
     def add_table(self, table: Table) -> None:
         self._close()
         section = self._section() + ([table.caption] if table.caption else [])
+        header = table_header_line(table)
         for row in table.rows:
-            for text in table_row_texts(table, row):
+            if sum(len(cell) for cell in row) < CELL_BLOCK_MIN_CHARS:
+                self.blocks.append(Block("table_row", tab_separated(row), table.page, section, header=header))
+                continue
+            for text in long_row_texts(table, row):
                 self.blocks.append(Block("table_row", text, table.page, section))
         self.last_line = None
 
@@ -141,19 +145,30 @@ class _BlockBuilder:
         return self.blocks
 
 
-def table_row_texts(table: Table, row: list[str]) -> list[str]:
-    """A row as text that names its columns, split into pieces a passage can hold.
+def tab_separated(cells: list[str]) -> str:
+    """A short table row as one line, its cells in the page's order between tabs: read
+    under its table's header line, each cell stands in its column, and the row's words
+    are in the order the PDF shows them ("Moderate LD 6,547 29.8%"), as an officer
+    copying it would quote them."""
+    return "\t".join(" ".join(cell.split()) for cell in cells).rstrip("\t")
 
-    A short row is one line "Header: cell; Header: cell". A long row (a strategy's year
-    columns full of bullets, a risk register's fields) is cut between cells, each piece
-    prefixed with the table caption and the row label, so every cell still says which
-    row and column it belongs to.
-    """
+
+def table_header_line(table: Table) -> str:
+    """What a passage of the table's rows starts with: its caption, and its column names."""
+    lines = [table.caption] if table.caption else []
+    if table.header:
+        lines.append(tab_separated(table.header))
+    return "\n".join(lines)
+
+
+def long_row_texts(table: Table, row: list[str]) -> list[str]:
+    """A long row (a strategy's year columns full of bullets, a risk register's fields)
+    cut between cells, each piece prefixed with the table caption and the row label and
+    each cell with its column name, so every cell still says which row and column it
+    belongs to."""
     header = table.header if len(table.header) == len(row) else []
     pairs = [(header[i] if header else "", cell) for i, cell in enumerate(row) if cell]
     caption = f"{table.caption}\n" if table.caption else ""
-    if sum(len(cell) for _, cell in pairs) < CELL_BLOCK_MIN_CHARS:
-        return [caption + "; ".join(f"{h}: {c}" if h else c for h, c in pairs)]
     label = row[0] if row[0] and len(row[0]) <= 120 else ""
     texts: list[str] = []
     piece: list[str] = []

@@ -10,6 +10,7 @@ import json
 from urllib.parse import quote
 
 from answer.models import Answer, Citation
+from answer.render import cells_shown
 from ingest.models import Commitment, Decision, Hit
 from slackbot.mrkdwn import escape, link
 from slackbot.replies import (
@@ -128,7 +129,7 @@ def _answer(reply: AnswerReply, base_url: str, asked_by: str) -> dict:
     blocks = []
     if asked_by:
         blocks.append(_context(f"<@{asked_by}> asked: {escape(answer.question)}"))
-    blocks += _sections(escape(answer.text))
+    blocks += _sections(escape(cells_shown(answer.text)))
     if answer.citations:
         blocks.append({"type": "divider"})
         blocks.append(_context("*Sources*"))

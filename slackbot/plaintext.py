@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from answer.render import cells_shown
 from ingest.models import Commitment, Decision, Hit
 from slackbot.blocks import CLOSEST_PASSAGES
 from slackbot.replies import (
@@ -39,7 +40,7 @@ def _hit(hit: Hit) -> str:
 
 def _answer(reply: AnswerReply) -> str:
     answer = reply.answer
-    lines = [answer.text]
+    lines = [cells_shown(answer.text)]
     if answer.citations:
         lines.append("\nSources:")
         for citation in answer.citations:

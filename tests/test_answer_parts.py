@@ -67,14 +67,25 @@ def test_table_rows_and_bullets_are_units_of_their_own():
     units = split_units(
         hit(
             "Year One (2021-2022):\n• We will create an additional 100 DSP places\n"
-            "Primary Need: Moderate LD; Number: 6,547; % of Total: 29.8%"
+            "Primary Need\tNumber\t% of Total\nSpecific LD\t2,477\t11.3%\nModerate LD\t6,547\t29.8%"
         ),
         0,
     )
     kinds = [(u.kind, u.text) for u in units]
     assert ("item", "We will create an additional 100 DSP places") in kinds
-    assert ("row", "Primary Need: Moderate LD; Number: 6,547; % of Total: 29.8%") in kinds
+    assert ("row", "Moderate LD\t6,547\t29.8%") in kinds
     assert "Year One (2021-2022):" in units[1].context
+    assert units[-1].header == "Primary Need\tNumber\t% of Total"
+
+
+def test_a_quoted_table_row_comes_under_its_column_names():
+    passage = hit("Primary Need\tNumber\t% of Total\nSpecific LD\t2,477\t11.3%\nModerate LD\t6,547\t29.8%")
+    moderate = split_units(passage, 0)[-1]
+
+    text, citations = quote_units([moderate])
+
+    assert text == "Primary Need\tNumber\t% of Total\nModerate LD\t6,547\t29.8% [1]"
+    assert "Specific LD" not in citations[0].quote
 
 
 def test_neighbouring_sentences_are_quoted_as_one_run_with_one_marker():

@@ -171,3 +171,24 @@ def test_changing_the_embedding_weights_re_embeds_every_passage_with_nearly_the_
     assert cosines.max() < 0.99999, "every vector was embedded again"
     assert cosines.min() > 0.97 and cosines.mean() > 0.985, "int8 weights keep the float32 meaning"
     assert ingest_paths([documents], index_dir).generation == "", "and the next run is a no-op again"
+
+
+def test_passages_made_by_an_older_reader_are_read_again(documents, tmp_path, embedder):
+    """A new version that reads documents differently (here: table rows as tab-separated
+    cells) must not leave an unchanged file's old passages beside new ones."""
+    index_dir = tmp_path / "index"
+    ingest_paths([documents], index_dir)
+    clean = index_content(index_dir)
+    db = sqlite3.connect(current_generation(index_dir) / "index.sqlite")
+    db.execute("UPDATE meta SET value = '1' WHERE key = 'reader_version'")
+    db.execute("UPDATE chunks SET text = 'Primary Need: Moderate LD; Number: 6,547' WHERE chunk_id = 1")
+    db.commit()
+    db.close()
+
+    report = ingest_paths([documents], index_dir)
+
+    assert report.re_read and report.generation and report.pages_read > 0
+    assert sorted(report.unchanged) == sorted(Path(p).name for p in SMALL) and not report.updated
+    assert "Read every document again" in "\n".join(report.summary_lines())
+    assert index_content(index_dir) == clean
+    assert ingest_paths([documents], index_dir).generation == "", "and the next run is a no-op again"

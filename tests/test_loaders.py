@@ -13,6 +13,7 @@ from ingest.chunk import chunk_blocks
 from ingest.clean import clean_document
 from ingest.describe import describe
 from ingest.loaders import RULED_PAGE_MIN_SHAPES, _drawn_shapes, _pypdf_page, load
+from ingest.models import Block
 from ingest.structure import document_blocks
 
 STRATEGIES = "leicester/Leicester-CYPE-Scrutiny-2021-10-07 - Divisional 3-year Strategies Education and SEND.pdf"
@@ -49,6 +50,29 @@ def test_pdf_table_cells_name_their_row_and_column(corpus):
     assert "Year Two (2022-2023)" in cell.text
     assert cell.text.startswith("Priority one")
     assert cell.page_start == 7
+
+
+def test_a_short_table_row_reads_as_the_pdf_shows_it_under_its_column_names(corpus):
+    """An officer quotes a row as the PDF shows it ("Moderate LD 6,547 29.8% 20.4%"): its
+    cells stay in that order, between tabs, under the table's column names."""
+    _, chunks = read(corpus / AGENDA_PACK)
+    row = "Moderate LD\t6,547\t29.8%\t20.4%"
+    passage = next(c for c in chunks if row in c.text)
+    lines = passage.text.split("\n")
+    assert lines.index("Primary Need\tNumber\t% of Total\tNational Average") < lines.index(row)
+    assert passage.page_start == 65
+
+
+def test_a_table_cut_between_passages_names_its_columns_again():
+    header = "School\tPlaces\tOpening"
+    rows = [Block("table_row", f"School {n} Academy\t{n * 8}\tSeptember 2026", 4, ["Places"], header=header) for n in range(60)]
+    passages = chunk_blocks(rows)
+    assert len(passages) >= 2
+    for passage in passages:
+        lines = passage.text.split("\n")
+        assert lines[0] == header
+        assert header not in lines[1:]
+    assert sum(len(p.text.split("\n")) - 1 for p in passages) == 60
 
 
 def test_ruled_pages_are_found_from_their_bytes_as_parsing_them_would_find_them(corpus):

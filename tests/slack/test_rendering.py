@@ -64,6 +64,15 @@ def test_long_text_is_split_over_several_sections():
     assert "\n".join(parts) == long_answer.text
 
 
+def test_a_quoted_table_row_shows_bars_between_its_cells_in_both_renderings():
+    row = "Primary Need\tNumber\t% of Total\nModerate LD\t6,547\t29.8% [1]"
+    answer = Answer("How many children have MLD?", row, True, [CITATION])
+
+    shown = "Primary Need | Number | % of Total\nModerate LD | 6,547 | 29.8% [1]"
+    assert sections(blocks.render(AnswerReply(answer, turn_id=1)))[0] == shown
+    assert plaintext.render(AnswerReply(answer, turn_id=1)).startswith(shown)
+
+
 def test_the_terminal_lists_sources_under_the_answer():
     text = plaintext.render(AnswerReply(ANSWER, turn_id=9))
 
