@@ -24,10 +24,10 @@ from settings import Settings, get_settings
 
 RRF_K = 60
 CANDIDATES = 60  # taken from each ranking before fusion
-# Keyword matches carry more weight than the small embedding model's neighbours: on the
-# benchmark questions keywords alone beat vectors alone by 0.3 recall@5, and the vector
-# ranking fused at this weight adds 0.03 on both corpora; at 0.3 it took 0.03 back on the
-# Leicester questions (bench/results/retrieval.md).
+# Keyword matches carry more weight than the small embedding model's neighbours. Scoring
+# bench/questions.jsonl in-process, the keyword ranking alone gave recall@5 0.855 / 0.936
+# (Leicester / Kent); the vector ranking fused at this weight adds 0.03 / 0.02, and at 0.3
+# it gave the Leicester gain back (0.855 / 0.957). bench/results/retrieval.md has the product.
 DENSE_WEIGHT = 0.2
 LEXICAL_WEIGHT = 1.0
 STOPWORDS = frozenset(

@@ -61,7 +61,8 @@ def open_readonly(generation: Path) -> sqlite3.Connection:
 
 
 def read_meta(db: sqlite3.Connection) -> dict[str, str]:
-    """What a generation records about how it was built (embedding model, weights, signature)."""
+    """What a generation records about how it was built (embedding model, weights, signature,
+    reader version)."""
     return dict(db.execute("SELECT key, value FROM meta").fetchall())
 
 

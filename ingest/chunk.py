@@ -8,6 +8,7 @@ items or table rows under it up to a size the embedding model reads whole. A vot
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ingest.models import Block, Chunk
 
@@ -33,17 +34,20 @@ def chunk_blocks(blocks: list[Block]) -> list[Chunk]:
     return chunks
 
 
-def _opens_rows(previous: Block | None, block: Block) -> bool:
-    """Whether a table row starts a run of its table's rows in a passage, and so is
-    preceded there by the table's header line (again, when its table was cut in two)."""
-    return bool(block.header) and (previous is None or previous.header != block.header)
+def _with_headers(blocks: list[Block]) -> Iterator[tuple[str, Block]]:
+    """Each block with the line written above it in a passage: its table's header line
+    where a run of that table's rows starts (again, when the table was cut in two), else ""."""
+    previous = None
+    for block in blocks:
+        opens_rows = block.header and (previous is None or previous.header != block.header)
+        yield (block.header if opens_rows else ""), block
+        previous = block
 
 
 def _size(blocks: list[Block]) -> int:
-    header_lines = sum(
-        len(b.header) + 1 for p, b in zip([None, *blocks[:-1]], blocks, strict=True) if _opens_rows(p, b)
+    return sum(
+        (len(header) + 1 if header else 0) + len(block.text) + 1 for header, block in _with_headers(blocks)
     )
-    return header_lines + sum(len(b.text) + 1 for b in blocks)
 
 
 def _starts_new_chunk(current: list[Block], block: Block) -> bool:
@@ -91,9 +95,9 @@ def _make_chunk(blocks: list[Block], ordinal: int) -> Chunk:
     body = [b for b in blocks if b.kind != "heading"] or blocks
     section = body[0].section
     lines = []
-    for previous, block in zip([None, *blocks[:-1]], blocks, strict=True):
-        if _opens_rows(previous, block):
-            lines.append(block.header)
+    for header, block in _with_headers(blocks):
+        if header:
+            lines.append(header)
         lines.append(f"• {block.text}" if block.kind == "item" else block.text)
     return Chunk(
         text="\n".join(lines),

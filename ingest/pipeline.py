@@ -145,10 +145,11 @@ def ingest_paths(
         previous = _open_previous(index_dir)
         try:
             sources = _discover(paths, report, settings.ingest.max_file_mb)
-            report.re_read = previous is not None and read_meta(previous).get("reader_version") != READER_VERSION
+            built = read_meta(previous) if previous is not None else None
+            report.re_read = built is not None and built.get("reader_version") != READER_VERSION
             plan, to_read = _plan(sources, previous, paths, report)
             vectors = PassageVectors(settings.embedding, previous)
-            report.re_embedded = previous is not None and read_meta(previous).get("embedding_signature") != vectors.signature
+            report.re_embedded = built is not None and built.get("embedding_signature") != vectors.signature
             if to_read:
                 _read_all(to_read, plan, previous, vectors, report, settings, progress)
                 report.near_duplicates = _near_duplicates(plan, previous)
@@ -227,11 +228,7 @@ def _plan(sources, previous, roots, report) -> tuple[list[_StoredDocument], list
         old = old_by_sha.get(source.sha256)
         if old is not None and old["path"] == str(source.path):
             report.unchanged.append(source.path.name)
-            if report.re_read:
-                stored.reported = True
-                to_read.append(stored)
-            else:
-                stored.previous_doc_id = old["doc_id"]
+            _carry_over(stored, old["doc_id"], report, to_read)
         else:
             # Known content under a new name is read again: its title, kind and date may
             # come from the name, and a clean ingest would read it. Vectors are reused.
@@ -255,13 +252,19 @@ def _plan(sources, previous, roots, report) -> tuple[list[_StoredDocument], list
                 report.removed.append(path.name)
         else:  # indexed from elsewhere and still there: keep it
             kept = _StoredDocument(path, row["sha256"], row["size"], json.loads(row["aliases"]))
-            if report.re_read:
-                kept.reported = True
-                to_read.append(kept)
-            else:
-                kept.previous_doc_id = row["doc_id"]
+            _carry_over(kept, row["doc_id"], report, to_read)
             plan[row["sha256"]] = kept
     return list(plan.values()), to_read
+
+
+def _carry_over(stored: _StoredDocument, doc_id: int, report: IngestReport, to_read: list) -> None:
+    """An unchanged file keeps its passages from the last generation, unless this version
+    reads documents differently: then it is read again (still reported as unchanged)."""
+    if report.re_read:
+        stored.reported = True
+        to_read.append(stored)
+    else:
+        stored.previous_doc_id = doc_id
 
 
 def _read_all(to_read, plan, previous, vectors: PassageVectors, report, settings: Settings, progress) -> None:
