@@ -16,6 +16,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -269,8 +270,8 @@ def _carry_over(stored: _StoredDocument, doc_id: int, report: IngestReport, to_r
 
 def _read_all(to_read, plan, previous, vectors: PassageVectors, report, settings: Settings, progress) -> None:
     """Read new and changed files in worker processes, each under its own bounds, and embed
-    each one's passages while the workers read on. The largest files go first, so that
-    no long read is left running alone at the end."""
+    each one's passages as soon as it is read, while the workers read on. The largest files
+    go first, so that no long read is left running alone at the end."""
     import multiprocessing
 
     from pebble import ProcessPool
@@ -290,15 +291,16 @@ def _read_all(to_read, plan, previous, vectors: PassageVectors, report, settings
         initargs=(limits.max_memory_mb_per_document,),
         context=multiprocessing.get_context("spawn"),
     ) as pool:
-        futures = [
+        futures = {
             pool.schedule(
                 read_document,
                 args=(str(stored.path), limits.max_pages, limits.max_text_chars, limits.max_file_mb),
                 timeout=limits.max_seconds_per_document,
-            )
+            ): stored
             for stored in to_read
-        ]
-        for done, (stored, future) in enumerate(zip(to_read, futures, strict=True), start=1):
+        }
+        for done, future in enumerate(as_completed(futures), start=1):
+            stored = futures[future]
             name = stored.path.name
             try:
                 stored.content = future.result()
