@@ -8,25 +8,33 @@ from __future__ import annotations
 
 import re
 
+from ingest.describe import DAY_MONTH_YEAR
 from ingest.models import Block, Line, Page, ParsedDocument, Table
 
 BULLET = re.compile(r"^[•●▪■◦‣∙·]\s*|^[-–*]\s+|^o\s+(?=[A-Z])")
-NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-Z][^.]{1,80}\.?)$")
+DECISION_NUMBER = r"\d{2}/\d{5}\s+-\s+"  # a Kent decision's number before its title: "24/00108 - "
+# "4.1 Financial implications", "88. 24/00108 - Revenue and Capital Budget Monitoring Report"
+NUMBERED_HEADING = re.compile(rf"^(\d{{1,2}}(?:\.\d{{1,2}})*)\.?\s+((?:{DECISION_NUMBER})?[A-Z][^.]{{1,80}}\.?)$")
 NUMBERED_PARAGRAPH = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+|\d{1,2}\.|\(?[a-z]{1,3}\)|\(\d+\))\s+\S")
 SENTENCE_END = re.compile(r"[.!?:;]['\")]?$")
 PLAIN_HEADING_MAX_WORDS = 8
+# Words a title does not end on: a line ending on one runs on into the next.
+RUNS_ON = frozenset(
+    "a an and as at by for from in into of on or that the to which who with".split()
+)
 CELL_BLOCK_MIN_CHARS = 400  # longer table rows become one block per cell
 
 
 def document_blocks(document: ParsedDocument) -> list[Block]:
     """All blocks of a document, in reading order, with their section paths."""
     builder = _BlockBuilder(_typical_line_length(document.pages))
-    for page in document.pages:
-        for item in _reading_order(page):
-            if isinstance(item, Table):
-                builder.add_table(item)
-            else:
-                builder.add_line(item, page.number)
+    items = [(page.number, item) for page in document.pages for item in _reading_order(page)]
+    for index, (page_number, item) in enumerate(items):
+        if isinstance(item, Table):
+            builder.add_table(item)
+        else:
+            following = items[index + 1][1] if index + 1 < len(items) else None
+            builder.add_line(item, page_number, following.text if isinstance(following, Line) else "")
     return builder.finish()
 
 
@@ -66,7 +74,7 @@ class _BlockBuilder:
         self.headings.append((level, text.rstrip(".:")))
         self.blocks.append(Block("heading", text, page, self._section(), level))
 
-    def _heading_level(self, line: Line) -> int:
+    def _heading_level(self, line: Line, next_text: str) -> int:
         text = line.text
         if line.heading_level:
             return line.heading_level
@@ -74,10 +82,32 @@ class _BlockBuilder:
             return 0
         numbered = NUMBERED_HEADING.match(text)
         if numbered and len(text) <= 90:
-            return numbered.group(1).count(".") + 1
+            opens_paragraph = self._numbered_paragraph(text, numbered.group(2), next_text)
+            return 0 if opens_paragraph else numbered.group(1).count(".") + 1
         if line.bold and not BULLET.match(text):
             return 1 if line.size >= 13 else 2
         return self._plain_heading_level(text)
+
+    def _numbered_paragraph(self, line: str, words_after_number: str, next_text: str) -> bool:
+        """A numbered line that opens a paragraph, not a section: a sentence ("7.3 The EqIA
+        will continue to be reviewed."), a resolution ("3. RESOLVED that Cabinet agree to:"),
+        a full line of running words that runs on into the next ("1.1 Transitions is the process
+        of a minor or young person moving into legal" / "adulthood. For ..."; a long title wraps
+        too, but its words are capitalised), or a date ("15 June 2021")."""
+        if re.match(DECISION_NUMBER, words_after_number):
+            return False  # an agenda item: "90. 24/00109 - Transfer the 18-25 section of the ..."
+        words = words_after_number.split()
+        full_line = len(line) >= 0.8 * self.typical_length
+        return bool(
+            DAY_MONTH_YEAR.match(line)
+            or words[0] in ("RESOLVED", "AGREED")
+            or words[-1].lower() in RUNS_ON
+            or (words_after_number.endswith(".") and len(words) >= 7)
+            or (full_line and next_text[:1].islower() and any(
+                word[:1].islower() and word.lower() not in RUNS_ON for word in words
+            ))
+            or (full_line and sum(word[:1].islower() for word in words) >= 0.4 * len(words))
+        )
 
     def _plain_heading_level(self, text: str) -> int:
         """A short title-like line between finished sentences reads as a heading."""
@@ -95,9 +125,9 @@ class _BlockBuilder:
 
     # -- text ----------------------------------------------------------------------------
 
-    def add_line(self, line: Line, page: int) -> None:
+    def add_line(self, line: Line, page: int, next_text: str) -> None:
         text = line.text
-        level = self._heading_level(line)
+        level = self._heading_level(line, next_text)
         if level:
             self._push_heading(level, text, page)
         elif line.bullet or BULLET.match(text):

@@ -20,6 +20,8 @@ STRATEGIES = "leicester/Leicester-CYPE-Scrutiny-2021-10-07 - Divisional 3-year S
 FORUM_PDF = "leicester/Leicestershire-Schools-Forum-2024-02-13 - Minutes.pdf"
 AGENDA_PACK = "leicester/Leicester-CYPE-Scrutiny-2021-09-02 - Agenda pack.pdf"
 RISK_REGISTER = "real/Kent-County-Council-2025-02-13 - Appendix J - Budget Risk Register.pdf"
+KENT_REPORT = "real/Kent-Cabinet-2025-01-30 - 24-00109 - Transfer the 18-25 section of the Strengthening Independence Service - Report.pdf"
+KENT_MINUTES = "real/Kent-Cabinet-2025-01-30 - Printed minutes 30th-Jan-2025 10.00 Cabinet.pdf"
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,6 +75,29 @@ def test_a_table_cut_between_passages_names_its_columns_again():
         assert lines[0] == header
         assert header not in lines[1:]
     assert sum(len(p.text.split("\n")) - 1 for p in passages) == 60
+
+
+def passage_with(chunks, words: str):
+    return next(c for c in chunks if words in " ".join(c.text.split()))
+
+
+def test_numbered_paragraphs_stay_in_their_numbered_section(corpus):
+    """A report numbers its paragraphs under numbered sections ("5. Financial Implications",
+    "5.1 The budget for the statutory functions delivered by the 18-25 section of the" ...):
+    the paragraph is cited under its section, not as a section of its own."""
+    _, chunks = read(corpus / KENT_REPORT)
+    assert passage_with(chunks, "5.1 The budget for the statutory functions").section == "5. Financial Implications"
+    assert passage_with(chunks, "2.5 There are approximately 21,000 children").section == "2. Key Considerations"
+    assert not [c.section for c in chunks if "Transitions is the process" in c.section]
+
+
+def test_minutes_paragraphs_stay_under_their_agenda_item(corpus):
+    _, chunks = read(corpus / KENT_MINUTES)
+    update = passage_with(chunks, "Mr Love, Cabinet Member for Education and Skills, provided an update")
+    assert update.section == "87. Cabinet Member Updates"
+    resolution = passage_with(chunks, "Adopt the Integrated Care Strategy")
+    assert resolution.section.startswith("91. 24/00115 - Kent County Council Integrated Care Strategy")
+    assert not [c.section for c in chunks if "RESOLVED" in c.section or " Mr " in f" {c.section}"]
 
 
 def test_ruled_pages_are_found_from_their_bytes_as_parsing_them_would_find_them(corpus):
