@@ -23,7 +23,7 @@ from ingest.structure import document_blocks
 # Bump when a change to reading, cleaning, structure or chunking changes the passages an
 # unchanged file gives: the next ingest then reads every file again instead of keeping
 # passages made the old way beside new ones (2: short table rows as tab-separated cells;
-# 3: numbered paragraphs no longer taken for section headings).
+# 3: numbered paragraphs and numbered lists no longer taken for section headings).
 READER_VERSION = "3"
 
 

@@ -15,6 +15,7 @@ BULLET = re.compile(r"^[•●▪■◦‣∙·]\s*|^[-–*]\s+|^o\s+(?=[A-Z])")
 DECISION_NUMBER = r"\d{2}/\d{5}\s+-\s+"  # a Kent decision's number before its title: "24/00108 - "
 # "4.1 Financial implications", "88. 24/00108 - Revenue and Capital Budget Monitoring Report"
 NUMBERED_HEADING = re.compile(rf"^(\d{{1,2}}(?:\.\d{{1,2}})*)\.?\s+((?:{DECISION_NUMBER})?[A-Z][^.]{{1,80}}\.?)$")
+NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+\S")
 NUMBERED_PARAGRAPH = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+|\d{1,2}\.|\(?[a-z]{1,3}\)|\(\d+\))\s+\S")
 SENTENCE_END = re.compile(r"[.!?:;]['\")]?$")
 PLAIN_HEADING_MAX_WORDS = 8
@@ -62,6 +63,7 @@ class _BlockBuilder:
         self.headings: list[tuple[int, str]] = []
         self.open: Block | None = None  # the paragraph or item still taking lines
         self.last_line: Line | None = None
+        self.listed: tuple[Line, str] | None = None  # the last line read as a numbered list item, its number
 
     # -- headings ------------------------------------------------------------------------
 
@@ -82,11 +84,25 @@ class _BlockBuilder:
             return 0
         numbered = NUMBERED_HEADING.match(text)
         if numbered and len(text) <= 90:
+            if self._listed(line, numbered.group(1), next_text):
+                return 0
             opens_paragraph = self._numbered_paragraph(text, numbered.group(2), next_text)
             return 0 if opens_paragraph else numbered.group(1).count(".") + 1
         if line.bold and not BULLET.match(text):
             return 1 if line.size >= 13 else 2
         return self._plain_heading_level(text)
+
+    def _listed(self, line: Line, number: str, next_text: str) -> bool:
+        """Numbered lines one straight after the other ("1. Build on our understanding of need
+        and demand" / "2. Plan to meet statutory need ...") are a list, not sections: taken
+        for headings, the last item held every page after it."""
+        following = NUMBER.match(next_text)
+        after_item = self.listed is not None and self.listed[0] is self.last_line
+        listed = (after_item and number == _next_number(self.listed[1])) or bool(
+            following and following.group(1) == _next_number(number)
+        )
+        self.listed = (line, number) if listed else None
+        return listed
 
     def _numbered_paragraph(self, line: str, words_after_number: str, next_text: str) -> bool:
         """A numbered line that opens a paragraph, not a section: a sentence ("7.3 The EqIA
@@ -173,6 +189,12 @@ class _BlockBuilder:
     def finish(self) -> list[Block]:
         self._close()
         return self.blocks
+
+
+def _next_number(number: str) -> str:
+    """The number after "6" is "7"; after "4.1", "4.2"."""
+    *parents, last = number.split(".")
+    return ".".join([*parents, str(int(last) + 1)])
 
 
 def tab_separated(cells: list[str]) -> str:

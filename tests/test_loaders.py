@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pdfplumber
+import pytest
 from pypdf import PdfReader
 
 from ingest.chunk import chunk_blocks
@@ -54,10 +55,16 @@ def test_pdf_table_cells_name_their_row_and_column(corpus):
     assert cell.page_start == 7
 
 
-def test_a_short_table_row_reads_as_the_pdf_shows_it_under_its_column_names(corpus):
+@pytest.fixture(scope="module")
+def agenda_pack_passages(corpus):
+    """The 114-page agenda pack, read once for the tests that look into it."""
+    return read(corpus / AGENDA_PACK)[1]
+
+
+def test_a_short_table_row_reads_as_the_pdf_shows_it_under_its_column_names(agenda_pack_passages):
     """An officer quotes a row as the PDF shows it ("Moderate LD 6,547 29.8% 20.4%"): its
     cells stay in that order, between tabs, under the table's column names."""
-    _, chunks = read(corpus / AGENDA_PACK)
+    chunks = agenda_pack_passages
     row = "Moderate LD\t6,547\t29.8%\t20.4%"
     passage = next(c for c in chunks if row in c.text)
     lines = passage.text.split("\n")
@@ -98,6 +105,18 @@ def test_minutes_paragraphs_stay_under_their_agenda_item(corpus):
     resolution = passage_with(chunks, "Adopt the Integrated Care Strategy")
     assert resolution.section.startswith("91. 24/00115 - Kent County Council Integrated Care Strategy")
     assert not [c.section for c in chunks if "RESOLVED" in c.section or " Mr " in f" {c.section}"]
+
+
+def test_a_numbered_list_is_not_taken_for_sections(agenda_pack_passages):
+    """The strategy's seven numbered priorities, and the inspectors' numbered findings, are
+    lists: read as headings, the last item was the section of every page after it."""
+    priorities = passage_with(agenda_pack_passages, "2. Plan to meet statutory need within available resource")
+    assert "1. Build on our understanding of need and demand" in priorities.text
+    assert priorities.section.endswith("Priorities")
+    findings = passage_with(agenda_pack_passages, "1. Lack of Joint Commissioning 2. Young people experience delays")
+    assert findings.section.endswith("Purpose of this progress plan")
+    listed = ("1. Build on our understanding", "6. Develop our joint working", "1. Lack of Joint Commissioning")
+    assert not [c.section for c in agenda_pack_passages if any(item in c.section for item in listed)]
 
 
 def test_ruled_pages_are_found_from_their_bytes_as_parsing_them_would_find_them(corpus):
