@@ -23,7 +23,8 @@ from ingest.structure import document_blocks
 # Bump when a change to reading, cleaning, structure or chunking changes the passages an
 # unchanged file gives: the next ingest then reads every file again instead of keeping
 # passages made the old way beside new ones (2: short table rows as tab-separated cells;
-# 3: numbered paragraphs and numbered lists no longer taken for section headings).
+# 3: numbered paragraphs and lists no longer taken for section headings; a long row named
+# by its title when its first cell is a code, its figures kept with the cell before them).
 READER_VERSION = "3"
 
 

@@ -24,6 +24,9 @@ RUNS_ON = frozenset(
     "a an and as at by for from in into of on or that the to which who with".split()
 )
 CELL_BLOCK_MIN_CHARS = 400  # longer table rows become one block per cell
+FIGURE_MAX_CHARS = 40  # a cell this short (a rating, a sum in £m) stays with the cell before it
+ROW_LABEL_MAX_CHARS = 120
+CODE_MAX_CHARS = 12  # a first cell this short ("CYPE", "ALL", "3") names no row on its own
 
 
 def document_blocks(document: ParsedDocument) -> list[Block]:
@@ -217,24 +220,39 @@ def long_row_texts(table: Table, row: list[str]) -> list[str]:
     """A long row (a strategy's year columns full of bullets, a risk register's fields)
     cut between cells, each piece prefixed with the table caption and the row label and
     each cell with its column name, so every cell still says which row and column it
-    belongs to."""
+    belongs to. Figures (a likelihood, an exposure in £m) stay with the cell before them,
+    so that a passage holds a risk's consequence and its figures together."""
     header = table.header if len(table.header) == len(row) else []
-    pairs = [(header[i] if header else "", cell) for i, cell in enumerate(row) if cell]
+    names = row_label(row)
+    label = " | ".join(names)
     caption = f"{table.caption}\n" if table.caption else ""
-    label = row[0] if row[0] and len(row[0]) <= 120 else ""
     texts: list[str] = []
     piece: list[str] = []
-    for index, (head, cell) in enumerate(pairs):
-        if label and index == 0 and cell == label:
+    for index, cell in enumerate(row):
+        if not cell or index < len(names):
             continue
-        text = f"{head}:\n{cell}" if head else cell
-        if piece and (len(cell) >= CELL_BLOCK_MIN_CHARS or sum(map(len, piece)) + len(text) > CELL_BLOCK_MIN_CHARS):
+        text = f"{header[index]}:\n{cell}" if header else cell
+        figure = len(cell) <= FIGURE_MAX_CHARS
+        if piece and not figure and (
+            len(cell) >= CELL_BLOCK_MIN_CHARS or sum(map(len, piece)) + len(text) > CELL_BLOCK_MIN_CHARS
+        ):
             texts.append(_row_piece(caption, label, piece))
             piece = []
         piece.append(text)
     if piece:
         texts.append(_row_piece(caption, label, piece))
     return texts
+
+
+def row_label(row: list[str]) -> list[str]:
+    """The cells that name a row: its first, and the second too when the first is only a
+    code ("CYPE | High Needs Spending" in a risk register, not "CYPE")."""
+    first = row[0]
+    if not first or len(first) > ROW_LABEL_MAX_CHARS:
+        return []
+    if len(first) <= CODE_MAX_CHARS and len(row) > 1 and row[1] and len(row[1]) <= ROW_LABEL_MAX_CHARS:
+        return [first, row[1]]
+    return [first]
 
 
 def _row_piece(caption: str, label: str, cells: list[str]) -> str:

@@ -72,6 +72,17 @@ def test_a_short_table_row_reads_as_the_pdf_shows_it_under_its_column_names(agen
     assert passage.page_start == 65
 
 
+def test_a_risk_register_row_is_named_by_its_risk_and_keeps_its_figures_with_its_consequence(corpus):
+    """A long row is cut between cells; the pieces are named by the risk's title (not only
+    its directorate's code), and the likelihood and exposure stay with the consequence."""
+    _, chunks = read(corpus / RISK_REGISTER)
+    passage = passage_with(chunks, "may not be able to set a balanced budget.")
+    assert passage.text.startswith("CYPE | High Needs Spending | Consequence:")
+    assert "Current Likelihood (1-5):\n4\nEstimated Lifetime Financial Exposure:\n165.0" in passage.text
+    transport = [c.text for c in chunks if c.text.startswith("CYPE | Home to School Transport |")]
+    assert transport and all("High Needs" not in text for text in transport)
+
+
 def test_a_table_cut_between_passages_names_its_columns_again():
     header = "School\tPlaces\tOpening"
     rows = [Block("table_row", f"School {n} Academy\t{n * 8}\tSeptember 2026", 4, ["Places"], header=header) for n in range(60)]
