@@ -32,7 +32,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from ingest.models import Block, Commitment, Line, Page, ParsedDocument, Table
+from ingest.models import Commitment, Line, Page, ParsedDocument, Table
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -93,7 +93,7 @@ THEMES: list[tuple[str, re.Pattern]] = [
 # -- public ---------------------------------------------------------------------------------
 
 
-def extract_commitments(document: ParsedDocument, blocks: list[Block] | None = None) -> list[Commitment]:
+def extract_commitments(document: ParsedDocument) -> list[Commitment]:
     """Every commitment of every strategy or plan in the document, in reading order.
 
     A layout this reader trips on costs the document its commitments, never its passages.

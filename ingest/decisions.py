@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ingest.models import Block, Decision, Line, Page, ParsedDocument
+from ingest.models import Decision, Line, Page, ParsedDocument
 
 MONTHS = {m: i + 1 for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
@@ -112,7 +112,7 @@ class _State:
     paragraph_page: int = 0
 
 
-def extract_decisions(document: ParsedDocument, blocks: list[Block] | None = None) -> list[Decision]:
+def extract_decisions(document: ParsedDocument) -> list[Decision]:
     """Every recommendation and resolution of the meetings a document records.
 
     A layout this reader trips on costs the document its decisions, never its passages.

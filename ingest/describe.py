@@ -55,9 +55,18 @@ def _informative(title: str) -> bool:
 
 def _title_from_text(lines: list[str]) -> str:
     for line in lines[:6]:
-        if 12 <= len(line) <= 140 and not re.match(r"^(page|\d+$)", line, re.I):
+        if 12 <= len(line) <= 140 and not re.match(r"^(page|\d+$)", line, re.I) and not _arrangements(line):
             return line
     return ""
+
+
+def _arrangements(line: str) -> bool:
+    """A frontsheet's time, place and contact lines ("Thursday, 30th January, 2025, at 10.00 am
+    Ask for: Georgina Little", "Council Chamber, Sessions House, Telephone: ...") name no document."""
+    return bool(
+        re.match(r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", line, re.I)
+        or re.search(r"\bask for\b|\btel(ephone)?\b|\be-?mail\b|@", line, re.I)
+    )
 
 
 def _title_from_name(path: Path) -> str:

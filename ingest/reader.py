@@ -24,7 +24,8 @@ from ingest.structure import document_blocks
 # unchanged file gives: the next ingest then reads every file again instead of keeping
 # passages made the old way beside new ones (2: short table rows as tab-separated cells;
 # 3: numbered paragraphs and lists no longer taken for section headings; a long row named
-# by its title when its first cell is a code, its figures kept with the cell before them).
+# by its title when its first cell is a code, its figures kept with the cell before them;
+# a frontsheet not titled by its meeting time and contact line).
 READER_VERSION = "3"
 
 
@@ -62,8 +63,8 @@ def read_document(
         pages=len(document.pages),
         source_format=document.source_format,
         chunks=chunks,
-        commitments=extract_commitments(document, blocks),
-        decisions=extract_decisions(document, blocks),
+        commitments=extract_commitments(document),
+        decisions=extract_decisions(document),
     )
 
 

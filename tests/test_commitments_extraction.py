@@ -188,7 +188,7 @@ def test_a_table_continued_without_caption_and_a_bullet_cut_by_the_page_break():
     second = Table(page=5, header=header, top=60,
                    rows=[["use the inclusion toolkit", "• We will publish the outreach review", "• We will evaluate it"]])
     pages = [Page(4, [Line("Inclusion Strategy 2022-2025", top=40)], [first]), Page(5, [], [second])]
-    records = extract_commitments(_strategy_document(pages), [])
+    records = extract_commitments(_strategy_document(pages))
     assert [(c.priority, c.year, c.page, c.text) for c in records] == [
         (2, "2022-2023", 4, "We will set up an outreach team"),
         (2, "2022-2023", 4, "We will train SENCos in every school to use the inclusion toolkit"),
@@ -204,7 +204,7 @@ def test_money_tables_with_year_columns_are_not_commitments():
     table = Table(page=1, header=["Budget line", "2024-25 £000", "2025-26 £000"], top=100,
                   rows=[["Special schools", "32,717", "34,000"]])
     document = _strategy_document([Page(1, [Line("Inclusion Strategy 2022-2025", top=40)], [table])])
-    assert extract_commitments(document, []) == []
+    assert extract_commitments(document) == []
 
 
 def test_priorities_down_the_side_and_years_across_the_top():
@@ -213,7 +213,7 @@ def test_priorities_down_the_side_and_years_across_the_top():
         ["Priority 2: EHCPs", "• We will cut waiting times\n• We will hire caseworkers", "• We will audit plans"],
     ])
     document = _strategy_document([Page(2, [Line("Inclusion Strategy 2022-2025", top=40)], [table])])
-    assert [(c.priority, c.priority_title, c.year, c.text) for c in extract_commitments(document, [])] == [
+    assert [(c.priority, c.priority_title, c.year, c.text) for c in extract_commitments(document)] == [
         (1, "Early help", "2022-2023", "We will open a family hub"),
         (1, "Early help", "2023-2024", "We will open two more"),
         (2, "EHCPs", "2022-2023", "We will cut waiting times"),

@@ -125,7 +125,7 @@ def test_decision_and_agreed_forms_in_minutes_never_seen():
              "3. Any Other Business", "AGREED:", "1. That the survey be repeated next year.",
              "2. That a working group be set up."]
     document = ParsedDocument("m.pdf", "Minutes", [Page(1, [Line(t) for t in lines])], kind="minutes")
-    found = extract_decisions(document, [])
+    found = extract_decisions(document)
     assert [(d.body, d.date, d.item, d.item_title, d.text, d.votes, d.presenter) for d in found] == [
         ("Borough Schools Forum", "2025-03-03", "2", "Transport Policy", "The Forum agreed the revised transport policy.",
          {"approved": 9, "rejected": 0, "abstained": 2}, "Sam Lee, Head of Transport"),

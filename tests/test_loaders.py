@@ -23,6 +23,7 @@ AGENDA_PACK = "leicester/Leicester-CYPE-Scrutiny-2021-09-02 - Agenda pack.pdf"
 RISK_REGISTER = "real/Kent-County-Council-2025-02-13 - Appendix J - Budget Risk Register.pdf"
 KENT_REPORT = "real/Kent-Cabinet-2025-01-30 - 24-00109 - Transfer the 18-25 section of the Strengthening Independence Service - Report.pdf"
 KENT_MINUTES = "real/Kent-Cabinet-2025-01-30 - Printed minutes 30th-Jan-2025 10.00 Cabinet.pdf"
+KENT_FRONTSHEET = "real/Kent-Cabinet-2025-01-30 - Agenda frontsheet 30th-Jan-2025 10.00 Cabinet.pdf"
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +46,14 @@ def test_pdf_keeps_page_numbers_and_metadata(corpus):
     vote = next(c for c in chunks if "capping and scaling to the national funding formula" in c.text.lower())
     assert vote.page_start == 4
     assert "Approved: 13 Rejected: 2 Abstained: 1" in vote.text
+
+
+def test_a_frontsheet_is_not_titled_by_its_meeting_time_and_contact_line(corpus):
+    """Its first long line is "Thursday, 30th January, 2025, at 10.00 am Ask for: Georgina
+    Little"; the file's name says what it is."""
+    document, _ = read(corpus / KENT_FRONTSHEET)
+    assert document.title == "Kent-Cabinet-2025-01-30 - Agenda frontsheet 30th-Jan-2025 10.00 Cabinet"
+    assert document.kind == "agenda"
 
 
 def test_pdf_table_cells_name_their_row_and_column(corpus):
