@@ -22,6 +22,7 @@ from ingest.models import Hit
 
 VOTE_LINE = re.compile(r"^(?:Approved|Rejected|Abstained|Carried|Votes?)\b[: ]", re.I)
 BULLET = re.compile(r"^[•●▪■◦‣∙·]\s*")
+VALUE_MAX_CHARS = 40  # a line this short after "Name:" is that name's value (a rating, a sum)
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9£(\"'])")
 ABBREVIATIONS = frozenset("mr mrs ms dr cllr no nos st e.g i.e etc approx vs para cf fig inc ltd co".split())
 INSTRUCTION = re.compile(
@@ -115,9 +116,11 @@ def _lines(text: str) -> list[str]:
 def _continues(previous: str, line: str) -> bool:
     if BULLET.match(line) or VOTE_LINE.match(line) or "\t" in previous or "\t" in line:
         return False  # a table row is a line of its own
-    if re.search(r"[.!?:;]$", previous):
-        return False
     if re.match(r"^(?:\d{1,2}(?:\.\d+)*\.?|\(?[a-z]{1,3}\))\s", line):
+        return False
+    if previous.endswith(":") and len(line) <= VALUE_MAX_CHARS:
+        return True  # a table cell under its column's name: "Current Likelihood (1-5):" / "3"
+    if re.search(r"[.!?:;]$", previous):
         return False
     return line[:1].islower() or len(previous) > 60
 

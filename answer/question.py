@@ -97,9 +97,15 @@ class QuestionInfo:
         if "-" in term and all(stem(part) in present for part in term.split("-") if part):
             return True  # "take-up" in "the take up of places"
         spelled = self.spelled.get(term)
-        if spelled and spelled <= present:
+        if spelled and all(_among(word, present) for word in spelled):
             return True
         return len(term) >= 5 and any(word.startswith(term) for word in present)
+
+
+def _among(word: str, present: set[str]) -> bool:
+    """A word of a spelled-out acronym, as written or in a shorter form: papers write SEN
+    as "Special Education Needs" as well as "Special Educational Needs"."""
+    return word in present or any(len(other) >= 6 and word.startswith(other) for other in present)
 
 
 def analyse(question: str) -> QuestionInfo:

@@ -16,6 +16,7 @@ SIS = "Kent-Cabinet-2025-01-30 - 24-00109 - Transfer the 18-25 section of the St
 GLOSSARY = "Kent-County-Council-2025-03-13 - Appendix 2 - Glossary of Terms 2024-25.pdf"
 AMENDMENT = "Kent-County-Council-2025-02-13 - 2 - Amendment - Greens and Independents - Home to School Transport Feasibility Study"
 CABINET_MINUTES = "Kent-Cabinet-2025-01-30 - Printed minutes 30th-Jan-2025 10.00 Cabinet.pdf"
+RISK_REGISTER = "Kent-County-Council-2025-02-13 - Appendix J - Budget Risk Register.pdf"
 
 
 def flat(text: str) -> str:
@@ -63,6 +64,14 @@ def cites(answer, doc: str, page: int | None = None) -> bool:
         ("What does PWLB stand for?", "Public Works Loan Board", GLOSSARY, None),
         # who chaired
         ("Who chaired Kent Cabinet on 30 January 2025?", "Mr R W Gough (Chairman)", CABINET_MINUTES, 1),
+        # a risk register's figures under their column names; the register writes SEN as
+        # "Special Education Needs", not "Special Educational Needs"
+        (
+            "What likelihood and annual exposure does Kent's risk register give the SEN home to school transport risk?",
+            "Current Likelihood (1-5): 3 Estimated Annual Financial Exposure: 10.0",
+            RISK_REGISTER,
+            3,
+        ),
     ],
 )
 def test_answer_quotes_the_fact_and_cites_its_page(searcher, question, fact, doc, page):
