@@ -234,8 +234,12 @@ def _as_table(rows: list[list[str]], page: int, top: float) -> Table:
     """Split a grid into caption, column header and body rows.
 
     Leading rows with a single filled cell span the table: they are its caption. The next
-    row is the column header when every cell is filled and short.
+    row is the column header when every cell is filled and short. A table of single-cell
+    rows only is a form (a row per question, a row per answer): its first row is its
+    caption, the rest stay rows.
     """
+    if len(rows) > 1 and all(sum(1 for c in row if c) == 1 for row in rows):
+        return Table(page=page, header=[], rows=rows[1:], top=top, caption=next(c for c in rows[0] if c))
     captions = []
     while len(rows) > 1 and sum(1 for c in rows[0] if c) == 1:
         captions.append(next(c for c in rows[0] if c))

@@ -25,7 +25,8 @@ from ingest.structure import document_blocks
 # passages made the old way beside new ones (2: short table rows as tab-separated cells;
 # 3: numbered paragraphs and lists no longer taken for section headings; a long row named
 # by its title when its first cell is a code, its figures kept with the cell before them;
-# a frontsheet not titled by its meeting time and contact line).
+# a frontsheet not titled by its meeting time and contact line; a form's one-cell rows
+# kept as rows, not made the table's caption).
 READER_VERSION = "3"
 
 

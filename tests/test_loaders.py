@@ -23,6 +23,7 @@ AGENDA_PACK = "leicester/Leicester-CYPE-Scrutiny-2021-09-02 - Agenda pack.pdf"
 RISK_REGISTER = "real/Kent-County-Council-2025-02-13 - Appendix J - Budget Risk Register.pdf"
 KENT_REPORT = "real/Kent-Cabinet-2025-01-30 - 24-00109 - Transfer the 18-25 section of the Strengthening Independence Service - Report.pdf"
 KENT_MINUTES = "real/Kent-Cabinet-2025-01-30 - Printed minutes 30th-Jan-2025 10.00 Cabinet.pdf"
+EQIA = "real/Kent-Cabinet-2025-01-30 - 24-00096 - EQIA.pdf"
 KENT_FRONTSHEET = "real/Kent-Cabinet-2025-01-30 - Agenda frontsheet 30th-Jan-2025 10.00 Cabinet.pdf"
 
 
@@ -90,6 +91,15 @@ def test_a_risk_register_row_is_named_by_its_risk_and_keeps_its_figures_with_its
     assert "Current Likelihood (1-5):\n4\nEstimated Lifetime Financial Exposure:\n165.0" in passage.text
     transport = [c.text for c in chunks if c.text.startswith("CYPE | Home to School Transport |")]
     assert transport and all("High Needs" not in text for text in transport)
+
+
+def test_a_form_of_one_cell_rows_is_read_row_by_row_not_as_one_caption(corpus):
+    """The EqIA is a ruled form: a row per question and per answer. Taken for the table's
+    caption, its rows made one unreadable passage per page."""
+    _, chunks = read(corpus / EQIA)
+    assert len(chunks) >= 8 and max(len(c.text) for c in chunks) <= 1000
+    outcome = passage_with(chunks, "Summary of the outcome of the analysis: No change is required.")
+    assert outcome.page_start == 1
 
 
 def test_a_table_cut_between_passages_names_its_columns_again():
