@@ -238,16 +238,22 @@ def _as_table(rows: list[list[str]], page: int, top: float) -> Table:
     rows only is a form (a row per question, a row per answer): its first row is its
     caption, the rest stay rows.
     """
-    if len(rows) > 1 and all(sum(1 for c in row if c) == 1 for row in rows):
-        return Table(page=page, header=[], rows=rows[1:], top=top, caption=next(c for c in rows[0] if c))
+    if len(rows) > 1 and all(_only_cell(row) for row in rows):
+        return Table(page=page, header=[], rows=rows[1:], top=top, caption=_only_cell(rows[0]))
     captions = []
-    while len(rows) > 1 and sum(1 for c in rows[0] if c) == 1:
-        captions.append(next(c for c in rows[0] if c))
+    while len(rows) > 1 and _only_cell(rows[0]):
+        captions.append(_only_cell(rows[0]))
         rows = rows[1:]
     header: list[str] = []
     if len(rows) > 1 and all(c and len(c) <= 80 for c in rows[0]):
         header, rows = rows[0], rows[1:]
     return Table(page=page, header=header, rows=rows, top=top, caption=" ".join(captions))
+
+
+def _only_cell(row: list[str]) -> str:
+    """The row's text when exactly one of its cells is filled (a row spanning the table), else ""."""
+    filled = [cell for cell in row if cell]
+    return filled[0] if len(filled) == 1 else ""
 
 
 def _pdf_metadata(reader) -> dict[str, str]:

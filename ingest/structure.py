@@ -12,10 +12,11 @@ from ingest.describe import DAY_MONTH_YEAR
 from ingest.models import Block, Line, Page, ParsedDocument, Table
 
 BULLET = re.compile(r"^[•●▪■◦‣∙·]\s*|^[-–*]\s+|^o\s+(?=[A-Z])")
+SECTION_NUMBER = r"(\d{1,2}(?:\.\d{1,2})*)\.?\s+"  # "4.", "4.1 ", "12 "
 DECISION_NUMBER = r"\d{2}/\d{5}\s+-\s+"  # a Kent decision's number before its title: "24/00108 - "
 # "4.1 Financial implications", "88. 24/00108 - Revenue and Capital Budget Monitoring Report"
-NUMBERED_HEADING = re.compile(rf"^(\d{{1,2}}(?:\.\d{{1,2}})*)\.?\s+((?:{DECISION_NUMBER})?[A-Z][^.]{{1,80}}\.?)$")
-NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+\S")
+NUMBERED_HEADING = re.compile(rf"^{SECTION_NUMBER}((?:{DECISION_NUMBER})?[A-Z][^.]{{1,80}}\.?)$")
+NUMBERED_LINE = re.compile(rf"^{SECTION_NUMBER}\S")
 NUMBERED_PARAGRAPH = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+|\d{1,2}\.|\(?[a-z]{1,3}\)|\(\d+\))\s+\S")
 SENTENCE_END = re.compile(r"[.!?:;]['\")]?$")
 PLAIN_HEADING_MAX_WORDS = 8
@@ -98,8 +99,9 @@ class _BlockBuilder:
     def _listed(self, line: Line, number: str, next_text: str) -> bool:
         """Numbered lines one straight after the other ("1. Build on our understanding of need
         and demand" / "2. Plan to meet statutory need ...") are a list, not sections: taken
-        for headings, the last item held every page after it."""
-        following = NUMBER.match(next_text)
+        for headings, the last item held every page after it. Remembers a listed line, so
+        that the next one is known to follow it."""
+        following = NUMBERED_LINE.match(next_text)
         after_item = self.listed is not None and self.listed[0] is self.last_line
         listed = (after_item and number == _next_number(self.listed[1])) or bool(
             following and following.group(1) == _next_number(number)
@@ -116,16 +118,16 @@ class _BlockBuilder:
         if re.match(DECISION_NUMBER, words_after_number):
             return False  # an agenda item: "90. 24/00109 - Transfer the 18-25 section of the ..."
         words = words_after_number.split()
-        full_line = len(line) >= 0.8 * self.typical_length
+        lowercase = [word for word in words if word[:1].islower()]
+        running_words = len(lowercase) >= 0.4 * len(words) or (
+            next_text[:1].islower() and any(word.lower() not in RUNS_ON for word in lowercase)
+        )
         return bool(
             DAY_MONTH_YEAR.match(line)
             or words[0] in ("RESOLVED", "AGREED")
             or words[-1].lower() in RUNS_ON
             or (words_after_number.endswith(".") and len(words) >= 7)
-            or (full_line and next_text[:1].islower() and any(
-                word[:1].islower() and word.lower() not in RUNS_ON for word in words
-            ))
-            or (full_line and sum(word[:1].islower() for word in words) >= 0.4 * len(words))
+            or (len(line) >= 0.8 * self.typical_length and running_words)
         )
 
     def _plain_heading_level(self, text: str) -> int:
@@ -223,7 +225,7 @@ def long_row_texts(table: Table, row: list[str]) -> list[str]:
     belongs to. Figures (a likelihood, an exposure in £m) stay with the cell before them,
     so that a passage holds a risk's consequence and its figures together."""
     header = table.header if len(table.header) == len(row) else []
-    names = row_label(row)
+    names = _row_label(row)
     label = " | ".join(names)
     caption = f"{table.caption}\n" if table.caption else ""
     texts: list[str] = []
@@ -244,7 +246,7 @@ def long_row_texts(table: Table, row: list[str]) -> list[str]:
     return texts
 
 
-def row_label(row: list[str]) -> list[str]:
+def _row_label(row: list[str]) -> list[str]:
     """The cells that name a row: its first, and the second too when the first is only a
     code ("CYPE | High Needs Spending" in a risk register, not "CYPE")."""
     first = row[0]
