@@ -53,7 +53,7 @@ class IngestSettings(BaseSettings):
     max_seconds_per_document: float = Field(
         default=600.0,
         description="A document taking longer to read is abandoned. The 114-page Leicester agenda pack, "
-        "mostly tables, took 14 s on one core: a 2,000-page pack (the page limit) may need 250 s or more.",
+        "mostly tables, took 5.4 s on one core: a 2,000-page pack (the page limit) may need 100 s or more.",
     )
     max_memory_mb_per_document: int = Field(
         default=1500, description="Address-space cap for the worker reading one document."

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from errors import DocumentUnreadable
 from ingest.models import Line, Page, ParsedDocument, Table
+from ingest.ruled_pages import open_pdf, read_ruled_page
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
-logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 # pypdf stops inflating a stream at 75 MB (its Configuration.zlib_maximum_output_length);
 # no real page's text needs that much, so a stream reaching it is a decompression bomb.
@@ -35,8 +35,8 @@ def _decompression_bomb(exc: Exception) -> bool:
     )
 
 
-# Pages drawing at least this many rectangles and line segments are read with
-# pdfplumber, which keeps table cells apart; pypdf reads every other page.
+# Pages drawing at least this many rectangles and line segments are read as tables and
+# text (ingest.ruled_pages), which keeps table cells apart; pypdf reads every other page.
 RULED_PAGE_MIN_SHAPES = 12
 # A content-stream operator token "re" (rectangle) or "l" (line to), delimited as PDF tokens are.
 _SHAPE_OPERATOR = re.compile(rb"(?<![^\s\]\)>])(?:re|l)(?=[\s\[\(/<%]|$)")
@@ -97,7 +97,7 @@ def load_pdf(path: Path, max_pages: int = 2000) -> ParsedDocument:
 
     for index, pdf_page in enumerate(reader.pages):
         if _drawn_shapes(pdf_page) >= RULED_PAGE_MIN_SHAPES:
-            pages.append(Page(number=index + 1))  # read by pdfplumber below
+            pages.append(Page(number=index + 1))  # read as tables and text below
             ruled.append(index)
             continue
         page, shapes = pypdf_page(index)  # shapes drawn inside forms are counted here too
@@ -125,7 +125,7 @@ def load_pdf(path: Path, max_pages: int = 2000) -> ParsedDocument:
 
 def _drawn_shapes(pdf_page) -> int:
     """Rectangles and line segments in the page's own content stream, counted in its bytes
-    without parsing it: a ruled page found this way is left to pdfplumber and spared
+    without parsing it: a ruled page found this way is read as tables and spared
     pypdf's text extraction (on the shared corpus this agrees with counting parsed
     operators on all 299 pages, in 0.2 s instead of 5 s of extraction)."""
     try:
@@ -159,101 +159,28 @@ def _pypdf_page(path: Path, pdf_page, number: int) -> tuple[Page, int, Exception
 
 
 def _read_ruled_pages(path: Path, pages: list[Page], indexes: list[int], fallback: Callable[[int], Page]) -> None:
-    """Read pages with ruled tables through pdfplumber: tables as cells, text around them.
-    A page pdfplumber cannot read is read by pypdf instead."""
-    import pdfplumber
-
+    """Read pages with ruled tables as cells and the text around them (ingest.ruled_pages).
+    A page that cannot be read so is read by pypdf instead."""
     unread = list(indexes)
     try:
-        with pdfplumber.open(path) as pdf:
+        document = open_pdf(str(path))
+    except Exception as exc:
+        logging.getLogger(__name__).warning("%s: table reading failed: %s", path.name, exc)
+    else:
+        try:
             for index in indexes:
-                page = pdf.pages[index]
                 try:
-                    pages[index] = _plumber_page(page, index + 1)
+                    pages[index] = read_ruled_page(document, index)
                     unread.remove(index)
                 except MemoryError:
                     raise
                 except Exception as exc:
-                    logging.getLogger(__name__).warning(
-                        "%s p.%d: table reading failed: %s", path.name, index + 1, exc
-                    )
-                finally:
-                    page.close()  # its parsed objects, some 4 MB a table page, would stay until the file closes
-    except MemoryError:
-        raise
-    except Exception as exc:
-        logging.getLogger(__name__).warning("%s: pdfplumber failed: %s", path.name, exc)
+                    logging.getLogger(__name__).warning("%s p.%d: table reading failed: %s", path.name, index + 1, exc)
+        finally:
+            document.close()
     for index in unread:
         if not pages[index].lines and not pages[index].tables:
             pages[index] = fallback(index)
-
-
-def _plumber_page(page, number: int) -> Page:
-    found = [(table, rows) for table in page.find_tables() if _is_real_table(rows := table.extract())]
-    bboxes = [table.bbox for table, _ in found]
-
-    def outside_tables(obj) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        x = (obj["x0"] + obj["x1"]) / 2
-        y = (obj["top"] + obj["bottom"]) / 2
-        return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in bboxes)
-
-    lines = []
-    for text_line in page.filter(outside_tables).extract_text_lines(return_chars=True):
-        chars = text_line.get("chars") or []
-        sizes = [c.get("size", 0) for c in chars if c.get("text", "").strip()]
-        bold = [("Bold" in c.get("fontname", "")) for c in chars if c.get("text", "").strip()]
-        lines.append(
-            Line(
-                text=text_line["text"],
-                top=text_line["top"],
-                size=round(max(set(sizes), key=sizes.count), 1) if sizes else 0.0,
-                bold=bool(bold) and sum(bold) > len(bold) / 2,
-            )
-        )
-    tables = []
-    for table, grid in found:
-        rows = [[_cell_text(cell) for cell in row] for row in grid]
-        rows = [row for row in rows if any(row)]
-        if rows:
-            tables.append(_as_table(rows, number, table.bbox[1]))
-    return Page(number=number, lines=lines, tables=tables)
-
-
-def _is_real_table(rows: list[list[str | None]]) -> bool:
-    cells = [c for row in rows for c in row if c and c.strip()]
-    return len(rows) >= 2 and len(cells) >= 3
-
-
-def _cell_text(cell: str | None) -> str:
-    return (cell or "").strip()
-
-
-def _as_table(rows: list[list[str]], page: int, top: float) -> Table:
-    """Split a grid into caption, column header and body rows.
-
-    Leading rows with a single filled cell span the table: they are its caption. The next
-    row is the column header when every cell is filled and short. A table of single-cell
-    rows only is a form (a row per question, a row per answer): its first row is its
-    caption, the rest stay rows.
-    """
-    if len(rows) > 1 and all(_only_cell(row) for row in rows):
-        return Table(page=page, header=[], rows=rows[1:], top=top, caption=_only_cell(rows[0]))
-    captions = []
-    while len(rows) > 1 and _only_cell(rows[0]):
-        captions.append(_only_cell(rows[0]))
-        rows = rows[1:]
-    header: list[str] = []
-    if len(rows) > 1 and all(c and len(c) <= 80 for c in rows[0]):
-        header, rows = rows[0], rows[1:]
-    return Table(page=page, header=header, rows=rows, top=top, caption=" ".join(captions))
-
-
-def _only_cell(row: list[str]) -> str:
-    """The row's text when exactly one of its cells is filled (a row spanning the table), else ""."""
-    filled = [cell for cell in row if cell]
-    return filled[0] if len(filled) == 1 else ""
 
 
 def _pdf_metadata(reader) -> dict[str, str]:
@@ -335,7 +262,7 @@ def load_docx(path: Path, max_unpacked_mb: float = 100.0) -> ParsedDocument:
             rows = [row for row in rows if any(row)]
             if rows:
                 pages[-1].tables.append(
-                    _as_table(rows, pages[-1].number, top=len(pages[-1].lines))
+                    Table.from_grid(rows, pages[-1].number, top=len(pages[-1].lines))
                 )
                 pages[-1].lines.append(Line(text="", top=-1))  # marks the table's place
     title = (document.core_properties.title or "").strip()
@@ -429,7 +356,7 @@ def load_html(path: Path) -> ParsedDocument:
             ]
             rows = [row for row in rows if any(row)]
             if rows:
-                page.tables.append(_as_table(rows, 1, top=len(page.lines)))
+                page.tables.append(Table.from_grid(rows, 1, top=len(page.lines)))
                 page.lines.append(Line(text="", top=-1))
             continue
         if element.name in ("p", "dd", "dt") and element.find(["p", "li"]):
@@ -467,7 +394,7 @@ def load_markdown(path: Path) -> ParsedDocument:
                 table_rows.append(cells)
             continue
         if table_rows:
-            page.tables.append(_as_table(table_rows, 1, top=len(page.lines)))
+            page.tables.append(Table.from_grid(table_rows, 1, top=len(page.lines)))
             page.lines.append(Line(text="", top=-1))
             table_rows = []
         heading = re.match(r"(#{1,6})\s+(.*)", line)

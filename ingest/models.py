@@ -20,6 +20,32 @@ class Table:
     top: float = 0.0  # distance from the page top, so tables interleave with text in order
     caption: str = ""  # a title row spanning the whole table
 
+    @classmethod
+    def from_grid(cls, rows: list[list[str]], page: int, top: float) -> Table:
+        """Split a grid of cell texts into caption, column header and body rows.
+
+        Leading rows with a single filled cell span the table: they are its caption. The next
+        row is the column header when every cell is filled and short. A table of single-cell
+        rows only is a form (a row per question, a row per answer): its first row is its
+        caption, the rest stay rows.
+        """
+        if len(rows) > 1 and all(_only_cell(row) for row in rows):
+            return cls(page=page, header=[], rows=rows[1:], top=top, caption=_only_cell(rows[0]))
+        captions = []
+        while len(rows) > 1 and _only_cell(rows[0]):
+            captions.append(_only_cell(rows[0]))
+            rows = rows[1:]
+        header: list[str] = []
+        if len(rows) > 1 and all(c and len(c) <= 80 for c in rows[0]):
+            header, rows = rows[0], rows[1:]
+        return cls(page=page, header=header, rows=rows, top=top, caption=" ".join(captions))
+
+
+def _only_cell(row: list[str]) -> str:
+    """The row's text when exactly one of its cells is filled (a row spanning the table), else ""."""
+    filled = [cell for cell in row if cell]
+    return filled[0] if len(filled) == 1 else ""
+
 
 @dataclass
 class Line:

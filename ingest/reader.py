@@ -26,8 +26,9 @@ from ingest.structure import document_blocks
 # 3: numbered paragraphs and lists no longer taken for section headings; a long row named
 # by its title when its first cell is a code, its figures kept with the cell before them;
 # a frontsheet not titled by its meeting time and contact line; a form's one-cell rows
-# kept as rows, not made the table's caption).
-READER_VERSION = "3"
+# kept as rows, not made the table's caption; 4: ruled pages parsed by pdfium, their
+# cells laid out by pdfplumber's table finder as before).
+READER_VERSION = "4"
 
 
 @dataclass
