@@ -160,7 +160,8 @@ def _pypdf_page(path: Path, pdf_page, number: int) -> tuple[Page, int, Exception
 
 def _read_ruled_pages(path: Path, pages: list[Page], indexes: list[int], fallback: Callable[[int], Page]) -> None:
     """Read pages with ruled tables as cells and the text around them (ingest.ruled_pages).
-    A page that cannot be read so is read by pypdf instead."""
+    A page that cannot be read so is read by pypdf instead, and so are all of them when
+    pdfium counts other pages than pypdf: page 7 might not be the same page to both."""
     unread = list(indexes)
     try:
         document = open_pdf(str(path))
@@ -168,6 +169,11 @@ def _read_ruled_pages(path: Path, pages: list[Page], indexes: list[int], fallbac
         logging.getLogger(__name__).warning("%s: table reading failed: %s", path.name, exc)
     else:
         try:
+            if len(document) != len(pages):  # a damaged page tree the two libraries mend differently
+                logging.getLogger(__name__).warning(
+                    "%s: table reading found %d pages, not %d: read as text", path.name, len(document), len(pages)
+                )
+                indexes = []
             for index in indexes:
                 try:
                     pages[index] = read_ruled_page(document, index)

@@ -173,6 +173,19 @@ def test_ruled_pages_that_the_table_reader_cannot_open_are_read_by_pypdf(corpus,
     assert "High Needs" in "\n".join(line.text for page in without.pages for line in page.lines)
 
 
+def test_when_the_table_reader_counts_other_pages_every_page_is_read_by_pypdf(corpus, monkeypatch):
+    """A damaged page tree may be mended one way by pypdf and another by pdfium; page 7
+    to one need not be page 7 to the other, so a ruled page is not read from the wrong page."""
+    other_document = corpus / STRATEGIES  # 21 pages, not the register's 11
+    monkeypatch.setattr(loaders, "open_pdf", lambda path: pdfium.PdfDocument(str(other_document)))
+    document = load(corpus / RISK_REGISTER)
+
+    assert len(document.pages) == 11
+    assert not any(page.tables for page in document.pages)
+    text = "\n".join(line.text for page in document.pages for line in page.lines)
+    assert "High Needs" in text and "Priority one" not in text
+
+
 def test_reading_a_pack_of_table_pages_keeps_one_page_in_memory_at_a_time(corpus):
     """Each table page is closed once read. Kept until the file closed, the 44 table pages of
     the agenda pack held 289 MB, and a long budget pack would meet the reader's memory cap."""
