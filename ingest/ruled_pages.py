@@ -1,11 +1,12 @@
 """Pages with ruled tables: pdfium parses the page, pdfplumber's table finder lays out the cells.
 
-pdfplumber parses a page in pure Python (pdfminer): about 110 ms for a ruled page on a
-small CPU box, more than half of all reading time on the shared corpus. pdfium, which
-pdfplumber already installs to render pages, parses it in C in about a tenth of that.
-The characters and ruling lines it finds are handed to pdfplumber's own table geometry
-(snapping and joining edges, intersections, cells, tables) and text assembly, so cells
-and lines come out as pdfplumber lays them out.
+pdfplumber parses a page in pure Python (pdfminer): on the shared corpus its 135 ruled
+pages took 15.1 s of CPU, two thirds of all reading time. pdfium, which pdfplumber
+already installs to render pages, parses them in C. The characters and ruling lines it
+finds are handed to pdfplumber's own table geometry (snapping and joining edges,
+intersections, cells, tables) and text assembly, so cells and lines come out as
+pdfplumber lays them out: the same 135 pages take 4.1 s, with the same lines, sizes and
+weights, and the same cells but in two overprinted (unreadable) tables.
 
 Coordinates follow pdfplumber's: points from the top-left corner of the page as displayed,
 that is after its /Rotate.
@@ -181,7 +182,7 @@ def _ruling_edges(page: pdfium.PdfPage, display: _Display) -> list[dict]:
 def _subpaths(page: pdfium.PdfPage) -> Iterator[list[tuple[float, float]]]:
     """Each drawn subpath's points in page space; a closed one ends where it began."""
     x, y = ctypes.c_float(), ctypes.c_float()
-    for path, matrix, _ in _page_objects(page, pdfium_c.FPDF_PAGEOBJ_PATH):
+    for path, matrix in _path_objects(page):
         points: list[tuple[float, float]] = []
         for index in range(pdfium_c.FPDFPath_CountSegments(path)):
             segment = pdfium_c.FPDFPath_GetPathSegment(path, index)
@@ -197,20 +198,19 @@ def _subpaths(page: pdfium.PdfPage) -> Iterator[list[tuple[float, float]]]:
             yield points
 
 
-def _page_objects(page: pdfium.PdfPage, kind: int) -> Iterator[tuple[object, Matrix, Matrix]]:
-    """The page's objects of one kind, walking into forms (XObjects), each with its matrix
-    to page space and that of the form it is drawn in."""
+def _path_objects(page: pdfium.PdfPage) -> Iterator[tuple[object, Matrix]]:
+    """The page's path objects, walking into forms (XObjects), each with its matrix to page space."""
 
-    def walk(objects: list, outer: Matrix, depth: int) -> Iterator[tuple[object, Matrix, Matrix]]:
+    def walk(objects: list, outer: Matrix, depth: int) -> Iterator[tuple[object, Matrix]]:
         for obj in objects:
-            found = pdfium_c.FPDFPageObj_GetType(obj)
-            if found not in (kind, pdfium_c.FPDF_PAGEOBJ_FORM):
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
                 continue
             matrix = pdfium_c.FS_MATRIX()
             pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
             combined = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
-            if found == kind:
-                yield obj, combined, outer
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                yield obj, combined
             elif depth < MAX_FORM_DEPTH:
                 inner = [pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(obj))]
                 yield from walk(inner, combined, depth + 1)
