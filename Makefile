@@ -37,3 +37,4 @@ lint: setup
 bench: setup
 	$(PY) bench/retrieval.py
 	$(PY) bench/answers.py
+	$(PY) bench/scale.py
