@@ -27,7 +27,8 @@ from ingest.structure import document_blocks
 # by its title when its first cell is a code, its figures kept with the cell before them;
 # a frontsheet not titled by its meeting time and contact line; a form's one-cell rows
 # kept as rows, not made the table's caption; 4: ruled pages parsed by pdfium, their
-# cells laid out by pdfplumber's table finder as before).
+# cells laid out by pdfplumber's table finder as before; a letter's salutation and
+# closing no longer taken for headings).
 READER_VERSION = "4"
 
 

@@ -20,6 +20,8 @@ NUMBERED_LINE = re.compile(rf"^{SECTION_NUMBER}\S")
 NUMBERED_PARAGRAPH = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+|\d{1,2}\.|\(?[a-z]{1,3}\)|\(\d+\))\s+\S")
 SENTENCE_END = re.compile(r"[.!?:;]['\")]?$")
 PLAIN_HEADING_MAX_WORDS = 8
+# A letter's salutation and closing stand alone on their lines but head nothing.
+LETTER_FORMULA = re.compile(r"^(Dear\b|Yours (sincerely|faithfully)|(Kind|Best|Warm) regards|With best wishes)", re.I)
 # Words a title does not end on: a line ending on one runs on into the next.
 RUNS_ON = frozenset(
     "a an and as at by for from in into of on or that the to which who with".split()
@@ -84,7 +86,7 @@ class _BlockBuilder:
         text = line.text
         if line.heading_level:
             return line.heading_level
-        if len(text) > 120 or text.endswith(","):
+        if len(text) > 120 or text.endswith(",") or LETTER_FORMULA.match(text):
             return 0
         numbered = NUMBERED_HEADING.match(text)
         if numbered and len(text) <= 90:

@@ -150,6 +150,14 @@ def test_a_numbered_list_is_not_taken_for_sections(agenda_pack_passages):
     assert not [c.section for c in agenda_pack_passages if any(item in c.section for item in listed)]
 
 
+def test_a_letters_closing_is_not_a_section(agenda_pack_passages):
+    """The inspectors' letter ends "Yours sincerely" in bold: taken for a heading, it was the
+    section of the progress plan and every page after the letter."""
+    plan = passage_with(agenda_pack_passages, "The Local Area Lead for this plan is Jane Young")
+    assert plan.section.endswith("Purpose of this progress plan")
+    assert not [c.section for c in agenda_pack_passages if "Yours sincerely" in c.section or "Dear " in c.section]
+
+
 def test_ruled_pages_are_found_from_their_bytes_as_parsing_them_would_find_them(corpus):
     path = corpus / RISK_REGISTER
     for number, page in enumerate(PdfReader(path).pages, start=1):
