@@ -165,6 +165,8 @@ def _read_ruled_pages(path: Path, pages: list[Page], indexes: list[int], fallbac
     unread = list(indexes)
     try:
         document = open_pdf(str(path))
+    except MemoryError:
+        raise  # the worker's memory cap: the file is reported as too big, not read half
     except Exception as exc:
         logging.getLogger(__name__).warning("%s: table reading failed: %s", path.name, exc)
     else:
