@@ -53,6 +53,7 @@ from bench.common import (  # noqa: E402
     is_relevant,
     load_questions,
     normalise,
+    write_report,
 )
 
 ANSWER_CHARS = 1200  # the part of an answer a reader takes in; the evidence must be there
@@ -282,12 +283,8 @@ def main(index_dir: Path, corpus: Path, questions_path: Path, out: Path, timeout
         "summary": summarise(outcomes, latencies),
         "outcomes": outcomes,
     }
-    out.mkdir(parents=True, exist_ok=True)
     markdown = render(report)
-    (out / "answers.md").write_text(markdown, encoding="utf-8")
-    (out / "answers.json").write_text(
-        json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    write_report(out, "answers", markdown, report)
     click.echo(markdown)
 
 

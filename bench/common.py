@@ -167,6 +167,16 @@ def corpus_pdfs(corpus_dir: Path) -> dict[str, list[Path]]:
     }
 
 
+def write_report(out: Path, name: str, markdown: str, data: dict) -> Path:
+    """A benchmark's report as OUT/NAME.md, and its raw figures as OUT/NAME.json."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.md").write_text(markdown.rstrip() + "\n", encoding="utf-8")
+    (out / f"{name}.json").write_text(
+        json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
+    return out / f"{name}.md"
+
+
 def duplicate_groups(paths: list[Path]) -> dict[str, frozenset[str]]:
     """Map each file name to the names of all files with identical bytes (itself included)."""
     by_hash: dict[str, set[str]] = {}

@@ -76,6 +76,7 @@ from bench.common import (  # noqa: E402
     duplicate_groups,
     is_relevant,
     load_questions,
+    write_report,
 )
 
 SYSTEMS = ("product", "baseline-dense", "baseline-bm25")
@@ -710,10 +711,8 @@ def main(
         "relevance_rule": RELEVANCE_RULE,
         "systems": {name: score_run(run, questions, duplicates) for name, run in runs.items()},
     }
-    out.mkdir(parents=True, exist_ok=True)
     markdown = render_markdown(report)
-    (out / "retrieval.md").write_text(markdown, encoding="utf-8")
-    (out / "retrieval.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_report(out, "retrieval", markdown, report)
     click.echo(markdown)
 
 

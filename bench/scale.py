@@ -20,7 +20,6 @@ Usage (from the repo root):
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shlex
 import shutil
 import sqlite3
@@ -29,11 +28,11 @@ import tempfile
 from pathlib import Path
 
 import click
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import DEFAULT_CORPUS, REPO_ROOT, corpus_pdfs  # noqa: E402
+from bench.common import DEFAULT_CORPUS, REPO_ROOT, corpus_pdfs, write_report  # noqa: E402
 from bench.retrieval import DEFAULT_BOT, machine, run_ingest  # noqa: E402
 
 
@@ -43,7 +42,7 @@ def write_copies(pdfs: list[Path], copies: int, folder: Path) -> int:
     for number in range(1, copies + 1):
         for pdf in pdfs:
             writer = PdfWriter(clone_from=pdf)
-            title = (PdfReader(pdf).metadata or {}).get("/Title") or pdf.stem
+            title = (writer.metadata or {}).get("/Title") or pdf.stem
             writer.add_metadata({"/Title": f"{title} (copy {number})"})
             with (folder / f"{pdf.stem} (copy {number}).pdf").open("wb") as out:
                 writer.write(out)
@@ -71,8 +70,8 @@ def render_markdown(report: dict) -> str:
         f"- date: {report['date']}",
         f"- machine: nproc={m['nproc']}, CPU {m['cpu']}, {m['memory_gib']} GiB RAM, Python {m['python']}, "
         f"1-min load average {m['load_average_1m']:.2f} at the end",
-        f"- documents: the {report['sources']} PDFs of {report['corpus']} written {report['copies']} times under "
-        f"other names and titles: {report['files']} files, {report['pages']} pages",
+        f"- documents: the {report['sources']} PDFs of {report['corpus']} written {report['copies']} times "
+        f"under other names and titles: {report['files']} files, {report['pages']} pages",
         "",
         "| measure | value |",
         "|---|---:|",
@@ -93,8 +92,10 @@ def render_markdown(report: dict) -> str:
     "--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=DEFAULT_CORPUS, show_default=True,
 )
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=REPO_ROOT / "bench" / "results",
-              show_default=True)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path),
+    default=REPO_ROOT / "bench" / "results", show_default=True,
+)
 @click.option("--timeout", default=3600.0, show_default=True, help="Seconds before an ingest is killed.")
 def main(copies: int, corpus: Path, out: Path, timeout: float) -> None:
     """Write the copies, ingest them cold and again unchanged, and report."""
@@ -124,10 +125,8 @@ def main(copies: int, corpus: Path, out: Path, timeout: float) -> None:
         "noop_ingest": noop,
         "index": counts,
     }
-    out.mkdir(parents=True, exist_ok=True)
     markdown = render_markdown(report)
-    (out / "scale.md").write_text(markdown, encoding="utf-8")
-    (out / "scale.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_report(out, "scale", markdown, report)
     click.echo(markdown)
 
 

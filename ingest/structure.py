@@ -21,7 +21,9 @@ NUMBERED_PARAGRAPH = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+|\d{1,2}\.|\(?[a-z]{1,3
 SENTENCE_END = re.compile(r"[.!?:;]['\")]?$")
 PLAIN_HEADING_MAX_WORDS = 8
 # A letter's salutation and closing stand alone on their lines but head nothing.
-LETTER_FORMULA = re.compile(r"^(Dear\b|Yours (sincerely|faithfully)|(Kind|Best|Warm) regards|With best wishes)", re.I)
+LETTER_FORMULA = re.compile(
+    r"^(Dear\b|Yours (sincerely|faithfully)|(Kind|Best|Warm) regards|With best wishes)", re.I
+)
 # Words a title does not end on: a line ending on one runs on into the next.
 RUNS_ON = frozenset(
     "a an and as at by for from in into of on or that the to which who with".split()

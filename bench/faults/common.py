@@ -195,13 +195,6 @@ def header(title: str, argv: list[str]) -> list[str]:
     ]
 
 
-def write_report(out: Path, name: str, markdown: list[str], data: dict) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{name}.md").write_text("\n".join(markdown).rstrip() + "\n")
-    (out / f"{name}.json").write_text(json.dumps(data, indent=1, default=str) + "\n")
-    return out / f"{name}.md"
-
-
 def lines_of(path: Path) -> Iterator[str]:
     try:
         yield from path.read_text(errors="replace").splitlines()

@@ -40,6 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from bench.common import write_report  # noqa: E402
 from bench.faults import mutants  # noqa: E402
 from bench.faults.common import (  # noqa: E402
     DEFAULT_CORPUS,
@@ -49,7 +50,6 @@ from bench.faults.common import (  # noqa: E402
     corpus_pdfs,
     header,
     product_env,
-    write_report,
 )
 from settings import IngestSettings  # noqa: E402
 
@@ -308,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
         result = run(args.corpus, Path(work), args.seed, args.per_kind, args.html_mb)
         if args.keep:
             shutil.copytree(Path(work) / "mutants", args.keep, dirs_exist_ok=True)
-    report = write_report(args.out, "fuzz", render(result, ["bench/faults/fuzz_ingest.py", *argv]), result)
+    markdown = "\n".join(render(result, ["bench/faults/fuzz_ingest.py", *argv]))
+    report = write_report(args.out, "fuzz", markdown, result)
     print(report.read_text())
     return 0 if result["ok"] else 1
 

@@ -47,6 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from bench.common import write_report  # noqa: E402
 from bench.faults.common import (  # noqa: E402
     DEFAULT_CORPUS,
     DEFAULT_OUT,
@@ -65,7 +66,6 @@ from bench.faults.common import (  # noqa: E402
     questions,
     run_ingest,
     session_members,
-    write_report,
 )
 from index.store import CURRENT  # noqa: E402
 
@@ -370,7 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     base = [p for p in pdfs if p.name not in ADDED_BY_DEFAULT]
     with tempfile.TemporaryDirectory(prefix="kill-ingest-") as work:
         result = run(base, added, Path(work), args.kills, args.seed, questions(args.questions))
-    report = write_report(args.out, "faults", render(result, ["bench/faults/kill_ingest.py", *argv]), result)
+    markdown = "\n".join(render(result, ["bench/faults/kill_ingest.py", *argv]))
+    report = write_report(args.out, "faults", markdown, result)
     print(report.read_text())
     print(json.dumps({"ok": result["ok"], "kills": result["kills"], "kills_ok": result["kills_ok"]}))
     return 0 if result["ok"] else 1

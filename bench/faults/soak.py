@@ -41,6 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from bench.common import write_report  # noqa: E402
 from bench.faults.common import (  # noqa: E402
     DEFAULT_OUT,
     DEFAULT_QUESTIONS,
@@ -53,7 +54,6 @@ from bench.faults.common import (  # noqa: E402
     questions,
     run_ingest,
     session_members,
-    write_report,
 )
 
 sys.path.insert(0, str(REPO_ROOT / "tests" / "slack"))
@@ -405,7 +405,8 @@ def main(argv: list[str] | None = None) -> int:
             run_ingest(documents, index_dir)
         result = run(index_dir, work, args.minutes, args.rate, questions(args.questions), args.retry_every,
                      reingest_also=held_back)
-    report = write_report(args.out, "soak", render(result, ["bench/faults/soak.py", *argv]), result)
+    markdown = "\n".join(render(result, ["bench/faults/soak.py", *argv]))
+    report = write_report(args.out, "soak", markdown, result)
     print(report.read_text())
     return 0 if result["ok"] else 1
 
