@@ -1,8 +1,9 @@
-"""Hybrid search: dense vectors (FAISS) and keywords (SQLite FTS5), fused by rank.
+"""Hybrid search: dense vectors (FAISS) and keywords (SQLite FTS5), fused by score.
 
 Officers type acronyms and exact phrases (EHCP, DSG, "Safety Valve") that a small
-embedding model blurs, and plain questions that keywords miss; reciprocal rank fusion
-keeps what either finds. Ties are broken by passage id, so results are deterministic.
+embedding model blurs, and plain questions that keywords miss; a weighted sum of the two
+scores, each scaled to its own range, keeps what either finds. Ties are broken by passage
+id, so results are deterministic.
 """
 
 from __future__ import annotations
@@ -22,14 +23,16 @@ from ingest.acronyms import SEND_ACRONYMS
 from ingest.models import Hit
 from settings import Settings, get_settings
 
-RRF_K = 60
-CANDIDATES = 60  # taken from each ranking before fusion
+CANDIDATES = 200  # taken from each ranking before fusion
 # Keyword matches carry more weight than the small embedding model's neighbours. Scoring
-# bench/questions.jsonl in-process, the keyword ranking alone gave recall@5 0.855 / 0.936
-# (Leicester / Kent); the vector ranking fused at this weight adds 0.03 / 0.02, and at 0.3
-# it gave the Leicester gain back (0.855 / 0.957). bench/results/retrieval.md has the product.
-DENSE_WEIGHT = 0.2
-LEXICAL_WEIGHT = 1.0
+# bench/questions.jsonl in-process (Leicester / Kent): keywords alone gave recall@5
+# 0.839 / 0.915; these weights 0.903 / 0.957, MRR 0.720 / 0.864; keyword weight 0.5 or 0.7,
+# 0.887 / 0.957 or 0.903 / 0.936. Reciprocal rank fusion (dense at 0.2) gave 0.887 / 0.957,
+# MRR 0.693 / 0.842: it counts only ranks, so a passage the keywords put far ahead of the
+# rest gained nothing for it, and one the vectors missed lost to every neighbour they found.
+# bench/results/retrieval.md has the product.
+DENSE_WEIGHT = 0.4
+LEXICAL_WEIGHT = 0.6
 # Keyword weights of a passage's text, section path and document title (with its date).
 # Every passage carries its title, so a title match says little about the passage: at 0.3,
 # "Who chaired Kent Cabinet on 30 January 2025?" ranked the agenda's passages, titled with
@@ -241,10 +244,19 @@ def fts_query(text: str, phrases: list[str] = ()) -> str:
     return " OR ".join(f'"{t}"' for t in terms if t)
 
 
-def fuse(rankings: list[tuple[list[tuple[int, float]], float]], k: int = RRF_K) -> list[tuple[int, float]]:
-    """Weighted reciprocal rank fusion of (ranking, weight) pairs; ties go to the lower passage id."""
-    scores: dict[int, float] = {}
-    for ranking, weight in rankings:
-        for rank, (chunk_id, _) in enumerate(ranking):
-            scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (k + rank + 1)
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+def fuse(rankings: list[tuple[list[tuple[int, float]], float]]) -> list[tuple[int, float]]:
+    """The weighted sum of each (ranking, weight)'s scores, scaled from 0 at its worst
+    candidate to 1 at its best; a passage a ranking did not return counts as its worst.
+    Ties go to the lower passage id."""
+    scaled = [(_min_max(ranking), weight) for ranking, weight in rankings]
+    ids = {chunk_id for scores, _ in scaled for chunk_id in scores}
+    fused = {i: sum(weight * scores.get(i, 0.0) for scores, weight in scaled) for i in ids}
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _min_max(ranking: list[tuple[int, float]]) -> dict[int, float]:
+    if not ranking:
+        return {}
+    low = min(score for _, score in ranking)
+    spread = max(score for _, score in ranking) - low or 1.0
+    return {chunk_id: (score - low) / spread for chunk_id, score in ranking}

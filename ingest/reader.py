@@ -28,8 +28,9 @@ from ingest.structure import document_blocks
 # a frontsheet not titled by its meeting time and contact line; a form's one-cell rows
 # kept as rows, not made the table's caption; 4: ruled pages parsed by pdfium, their
 # cells laid out by pdfplumber's table finder as before; a letter's salutation and
-# closing no longer taken for headings).
-READER_VERSION = "4"
+# closing no longer taken for headings; 5: a document bound into the file after another,
+# such as an appendix, headed by its own title, not by the last section before it).
+READER_VERSION = "5"
 
 
 @dataclass

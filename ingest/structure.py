@@ -28,6 +28,18 @@ LETTER_FORMULA = re.compile(
 RUNS_ON = frozenset(
     "a an and as at by for from in into of on or that the to which who with".split()
 )
+# A page opening with a title starts a document bound into the same file, whose headings
+# are its own, not those of the report before it: an appendix, or a strategy or letter
+# after the report's closing sections, or a plan's cover ("SEND Division Strategy" /
+# "April 2021 to March 2024").
+APPENDIX_TITLE = re.compile(r"^(Appendix|Annexe?)\b", re.I)
+CLOSING_SECTION = re.compile(
+    r"key decision|private report|date of (the )?next meeting|background papers|close of meeting"
+    r"|summary of appendices|^appendices$",
+    re.I,
+)
+PERIOD = re.compile(r"^(\w+\s+)?\d{4}\s*(to|-|–)\s*(\w+\s+)?\d{2,4}$", re.I)
+TITLE_MAX_WORDS = 14
 CELL_BLOCK_MIN_CHARS = 400  # longer table rows become one block per cell
 FIGURE_MAX_CHARS = 40  # a cell this short (a rating, a sum in £m) stays with the cell before it
 ROW_LABEL_MAX_CHARS = 120
@@ -38,12 +50,18 @@ def document_blocks(document: ParsedDocument) -> list[Block]:
     """All blocks of a document, in reading order, with their section paths."""
     builder = _BlockBuilder(_typical_line_length(document.pages))
     items = [(page.number, item) for page in document.pages for item in _reading_order(page)]
+    line_on_page = 0
     for index, (page_number, item) in enumerate(items):
+        if index and items[index - 1][0] != page_number:
+            line_on_page = 0
         if isinstance(item, Table):
             builder.add_table(item)
         else:
             following = items[index + 1][1] if index + 1 < len(items) else None
-            builder.add_line(item, page_number, following.text if isinstance(following, Line) else "")
+            builder.add_line(
+                item, page_number, following.text if isinstance(following, Line) else "", line_on_page
+            )
+            line_on_page += 1
     return builder.finish()
 
 
@@ -72,6 +90,10 @@ class _BlockBuilder:
         self.open: Block | None = None  # the paragraph or item still taking lines
         self.last_line: Line | None = None
         self.listed: tuple[Line, str] | None = None  # the last line read as a numbered list item, its number
+        self.page_title = ""  # the current page's first line, when it reads as a title
+        self.title_runs_on = False  # a document's title wraps onto the next line
+        self.numbered_sections = False  # the current document has had a numbered section
+        self.document_page = 1  # where the current document started
 
     # -- headings ------------------------------------------------------------------------
 
@@ -83,6 +105,34 @@ class _BlockBuilder:
         self.headings = [(lvl, t) for lvl, t in self.headings if lvl < level]
         self.headings.append((level, text.rstrip(".:")))
         self.blocks.append(Block("heading", text, page, self._section(), level))
+
+    def _starts_document(self, line: Line, next_text: str, line_on_page: int) -> bool:
+        """A title at the top of a page that starts a document bound into this file."""
+        text = line.text
+        if line.bold and line.size >= 13:
+            return True  # set as large as a cover's title
+        if line_on_page > 0:
+            return False
+        if APPENDIX_TITLE.match(text):
+            return not APPENDIX_TITLE.match(next_text)  # not a page listing the appendices
+        if SENTENCE_END.search(text) or len(text.split()) > PLAIN_HEADING_MAX_WORDS:
+            return False
+        return bool(PERIOD.match(next_text)) or any(CLOSING_SECTION.search(t) for _, t in self.headings)
+
+    def _start_document(self, title: str, page: int, next_text: str = "") -> None:
+        """Drop the headings above: the new document's title heads its passages instead."""
+        self._close()
+        self.headings = []
+        self.numbered_sections = False
+        self.document_page = page
+        if title:
+            self._push_heading(0, title, page)
+        self.title_runs_on = bool(title) and _runs_on(title, next_text)
+
+    def _extend_title(self, text: str) -> None:
+        title = f"{self.blocks[-1].text} {text}"
+        self.headings = [(0, title.rstrip(".:"))]
+        self.blocks[-1].text, self.blocks[-1].section = title, self._section()
 
     def _heading_level(self, line: Line, next_text: str) -> int:
         text = line.text
@@ -150,9 +200,31 @@ class _BlockBuilder:
 
     # -- text ----------------------------------------------------------------------------
 
-    def add_line(self, line: Line, page: int, next_text: str) -> None:
+    def add_line(self, line: Line, page: int, next_text: str, line_on_page: int = 0) -> None:
         text = line.text
+        if self.title_runs_on:
+            self.title_runs_on = False
+            self._extend_title(text)
+            self.last_line = line
+            return
+        if line_on_page == 0:
+            self.page_title = text if _title_like(text) else ""
+        if (
+            line_on_page < 2
+            and self.blocks
+            and page > self.blocks[0].page
+            and _title_like(text)
+            and self._starts_document(line, next_text, line_on_page)
+        ):
+            self._start_document(text, page, next_text)
+            self.last_line = line
+            return
         level = self._heading_level(line, next_text)
+        if level == 1 and (numbered := NUMBERED_LINE.match(text)):
+            title = self.page_title if self.page_title != text else ""
+            if numbered.group(1) == "1" and (self.numbered_sections or (title and page > self.document_page)):
+                self._start_document(title, page)  # a report's "1. Summary" under its title
+            self.numbered_sections = True
         if level:
             self._push_heading(level, text, page)
         elif line.bullet or BULLET.match(text):
@@ -198,6 +270,26 @@ class _BlockBuilder:
     def finish(self) -> list[Block]:
         self._close()
         return self.blocks
+
+
+def _title_like(text: str) -> bool:
+    return (
+        text[:1].isupper()
+        and 2 <= len(text.split()) <= TITLE_MAX_WORDS
+        and not re.search(r"@|https?:|www\.", text)
+        and not BULLET.match(text)
+        and not NUMBERED_LINE.match(text)
+        and not LETTER_FORMULA.match(text)
+    )
+
+
+def _runs_on(title: str, next_text: str) -> bool:
+    """A title's next line is more of it: "Appendix E - Proposed governance structure for
+    joint" / "commissioning.", or "... OVERVIEW AND SCRUTINY" / "COMMITTEE"."""
+    if not next_text or APPENDIX_TITLE.match(next_text):
+        return False
+    capitals = title.isupper() and next_text.isupper() and len(next_text.split()) <= 3
+    return next_text[:1].islower() or title.split()[-1].lower() in RUNS_ON or capitals
 
 
 def _next_number(number: str) -> str:

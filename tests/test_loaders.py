@@ -158,6 +158,37 @@ def test_a_letters_closing_is_not_a_section(agenda_pack_passages):
     assert not [c.section for c in agenda_pack_passages if "Yours sincerely" in c.section or "Dear " in c.section]
 
 
+def test_a_strategy_after_its_cover_report_is_headed_by_its_own_title(corpus):
+    """The committee report ends '10. Is this a "key decision"?'; the two strategies bound
+    after it were cited under that question, the SEND strategy even under the Education one."""
+    _, chunks = read(corpus / STRATEGIES)
+    places = passage_with(chunks, "We will create an additional 200 Special School places")
+    assert places.section.startswith("SEND Division Strategy > How will we achieve our Strategy?")
+    sufficiency = passage_with(chunks, "Priority one: Sufficiency of Places")
+    assert sufficiency.section.startswith("Education Division Strategy")
+    assert not [c.section for c in chunks if c.page_start > 3 and "key decision" in c.section]
+
+
+def test_a_report_appended_to_minutes_is_headed_by_its_own_title(corpus):
+    """The scrutiny report bound after the Forum's minutes was cited under "7. Date of Next Meeting"."""
+    _, chunks = read(corpus / FORUM_PDF)
+    partner = passage_with(chunks, "Newton Europe, has been commissioned to support the programme")
+    assert partner.section.startswith("CHILDREN AND FAMILY SERVICES OVERVIEW AND SCRUTINY COMMITTEE")
+    appendix = [c.section for c in chunks if c.page_start == 16]  # its title wraps onto a second line
+    assert appendix == ["Appendix - Overview of the Transforming SEND and Inclusion in Leicestershire (TSIL) programme"]
+    assert not [c.section for c in chunks if c.page_start > 7 and "Date of Next Meeting" in c.section]
+
+
+def test_an_agenda_packs_appendices_and_reports_are_headed_by_their_own_titles(agenda_pack_passages):
+    letter = passage_with(agenda_pack_passages, "Jason Bennett Head of SEND Improvement")
+    assert letter.section.startswith("Appendix 3: Accelerated Progress Plan (APP) approved by DfE")
+    justice = passage_with(agenda_pack_passages, "1.6 Recommendations identified through the inspection")
+    assert justice.section.startswith("Leicester City Children and Young People's Justice Service Draft > 1. Summary")
+    titled = passage_with(agenda_pack_passages, "Appendix E - proposed governance structure for joint commissioning")
+    assert titled.section.startswith("Appendix E - proposed governance structure for joint commissioning")
+    assert not [c.section for c in agenda_pack_passages if c.page_start >= 91 and "key decision" in c.section]
+
+
 def test_ruled_pages_are_found_from_their_bytes_as_parsing_them_would_find_them(corpus):
     path = corpus / RISK_REGISTER
     for number, page in enumerate(PdfReader(path).pages, start=1):

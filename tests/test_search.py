@@ -23,6 +23,16 @@ def test_an_acronym_no_document_spells_out_still_finds_the_words_it_stands_for(s
     assert any("launch our preparing for adulthood strategy and action plan" in hit.text for hit in hits)
 
 
+def test_a_passage_only_the_keywords_find_is_not_buried_by_the_vectors_neighbours(searcher):
+    """The SEND strategy's Year One SEMH commitments match the question's rare words best, but
+    the small embedding model ranks them 78th. Fused by rank, they fell to 7th behind passages
+    both rankings half-liked; fused by score, the keywords' clear lead counts."""
+    hits = searcher.search("What's the Year One SEMH commitment in Leicester's SEND divisional strategy?", k=3)
+
+    assert "We will complete a review secondary SEMH pathway" in hits[0].text
+    assert hits[0].section.startswith("SEND Division Strategy")
+
+
 def test_a_month_named_in_a_question_matches_a_document_dated_only_in_digits(searcher):
     """Kent's file names carry "2025-01-30"; officers ask about "the January 2025 Cabinet"."""
     rows = searcher.db.execute(
