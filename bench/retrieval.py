@@ -1,6 +1,6 @@
 """Retrieval benchmark: the product's search against two plain baselines, on one question set.
 
-Systems (pick with --systems, comma-separated; default all three):
+Systems (pick with --systems, comma-separated; default all four):
   product         the product through its command-line contract only:
                     python bot.py ingest <pdf paths> --index DIR
                     python bot.py search --json --k 10 --stdin --index DIR
@@ -8,14 +8,18 @@ Systems (pick with --systems, comma-separated; default all three):
                   {"query": ..., "results": [{"text", "doc", "title", "page", "section", "score", ...}]}
                   with `doc` the file name. The queries are sent one at a time and each response
                   line is timed, so the latency is per query, after one untimed warm-up query.
+  product-folder  the same, but given the whole corpus folder as a new user might give it
+                  (`bot.py ingest ../shared/corpus`): formats/ adds Word, web and Markdown copies of
+                  three Leicester PDFs, and MANIFEST.md one-line summaries of every file. Scored by
+                  the same rule, so a copy's passage in a PDF's place counts as a miss.
   baseline-dense  pypdf text of each page, cut into fixed 1000-character chunks with 200 characters
                   of overlap (chunks never cross a page), embedded with all-MiniLM-L6-v2 (normalised),
                   searched exactly with a FAISS IndexFlatIP.
   baseline-bm25   the same chunks, bm25s with English stop words and no stemming; hits with a zero
                   score are dropped, as their order is arbitrary.
 
-Documents: every PDF in the corpus's leicester/ and real/ folders. formats/ is left out because it
-repeats Leicester content under other file names (see bench/common.py).
+Documents: every PDF in the corpus's leicester/ and real/ folders. formats/ is left out (except by
+product-folder) because it repeats Leicester content under other file names (see bench/common.py).
 
 Relevance (bench.common.is_relevant): a result counts when its `doc` is the question's document (or
 a byte-identical copy, or a file the question lists in `equivalent_docs`) and its normalised text
@@ -79,7 +83,7 @@ from bench.common import (  # noqa: E402
     write_report,
 )
 
-SYSTEMS = ("product", "baseline-dense", "baseline-bm25")
+SYSTEMS = ("product", "product-folder", "baseline-dense", "baseline-bm25")
 K = 10
 RECALL_AT = (1, 5, 10)
 CHUNK_SIZE, CHUNK_OVERLAP = 1000, 200
@@ -343,13 +347,15 @@ class SearchProcess:
 
 
 def run_product(
-    bot: Path, pdfs: list[Path], pages: int, questions: list[Question], work_dir: Path, timeout: float
+    bot: Path, pdfs: list[Path], pages: int | None, questions: list[Question], work_dir: Path, timeout: float
 ) -> SystemRun:
-    """Cold ingest, no-op re-ingest, then every question through one search stream."""
+    """Cold ingest, no-op re-ingest, then every question through one search stream. `pdfs` may
+    name a folder instead, as product-folder does (its pages are then not counted: None)."""
     if not bot.is_file():
         raise click.ClickException(
             f"{bot} not found: run with --systems baseline-dense,baseline-bm25 until it exists"
         )
+    work_dir.mkdir(parents=True, exist_ok=True)
     index_dir = work_dir / "index"
     cold = run_ingest(bot, pdfs, index_dir, work_dir / "ingest-cold.log", timeout)
     again = run_ingest(bot, pdfs, index_dir, work_dir / "ingest-noop.log", timeout)
@@ -363,7 +369,7 @@ def run_product(
             "pdfs": len(pdfs),
             "pages": pages,
             "ingest_cold_s": cold["wall_s"],
-            "ingest_pages_per_s": pages / cold["wall_s"],
+            "ingest_pages_per_s": pages / cold["wall_s"] if pages else None,
             "ingest_cold_peak_rss_mib": cold["peak_rss_mib"],
             "reingest_noop_s": again["wall_s"],
             "reingest_noop_peak_rss_mib": again["peak_rss_mib"],
@@ -536,16 +542,13 @@ def render_markdown(report: dict) -> str:
     ]
     for name, result in report["systems"].items():
         lat, cost = result["latency_ms"], result["cost"]
+        product = name.startswith("product")
         build = (
             f"{fmt(cost['ingest_cold_s'], 1)} s cold ingest"
-            if name == "product"
+            if product
             else f"{fmt(cost['build_s'], 1)} s, {cost['chunks']} chunks"
         )
-        note = (
-            "one query at a time over --stdin, after a warm-up query"
-            if name == "product"
-            else "in-process, index in memory"
-        )
+        note = "one query at a time over --stdin, after a warm-up query" if product else "in-process, index in memory"
         lines.append(
             f"| {name} | {fmt(lat['p50'], 1)} | {fmt(lat['p95'], 1)} | "
             f"{fmt(result['mean_result_chars'], 0)} | {build} | {note} |"
@@ -612,6 +615,7 @@ def parse_systems(value: str) -> list[str]:
 
 def run_systems(
     systems: list[str],
+    corpus: Path,
     pdfs: list[Path],
     pages_by_doc: dict[str, list[str]],
     questions: list[Question],
@@ -623,7 +627,9 @@ def run_systems(
     page_count = sum(len(p) for p in pages_by_doc.values())
     runs: dict[str, SystemRun] = {}
     if "product" in systems:
-        runs["product"] = run_product(bot, pdfs, page_count, questions, work_dir, timeout)
+        runs["product"] = run_product(bot, pdfs, page_count, questions, work_dir / "product", timeout)
+    if "product-folder" in systems:
+        runs["product-folder"] = run_product(bot, [corpus], None, questions, work_dir / "folder", timeout)
     chunks = make_chunks(pages_by_doc)
     builders = {"baseline-dense": dense_searcher, "baseline-bm25": bm25_searcher}
     for name in systems:
@@ -685,7 +691,7 @@ def main(
     pages_by_doc = {path.name: page_texts(path) for path in pdfs}
     work_dir = Path(tempfile.mkdtemp(prefix="sendbot-retrieval-"))
     try:
-        runs = run_systems(systems, pdfs, pages_by_doc, questions, bot.resolve(), work_dir, timeout)
+        runs = run_systems(systems, corpus, pdfs, pages_by_doc, questions, bot.resolve(), work_dir, timeout)
     finally:
         if keep_work:
             click.echo(f"product index and logs kept in {work_dir}", err=True)

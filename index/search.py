@@ -8,6 +8,7 @@ id, so results are deterministic.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import threading
@@ -99,8 +100,10 @@ class Searcher:
         self._check_model(db)
         vectors = faiss.read_index(str(generation / VECTORS_NAME))
         acronyms = QueryExpander(dict(db.execute("SELECT acronym, expansion FROM acronyms").fetchall()))
+        copies = _format_copy_passages(db)
         with self._lock:
             self.db, self.vectors, self.generation, self.expander = db, vectors, generation, acronyms
+            self.format_copies = copies
 
     def _check_model(self, db) -> None:
         """Questions must be embedded by the model the passages were: another one's vectors
@@ -133,13 +136,15 @@ class Searcher:
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
         self.refresh()
         with self._lock:
-            db, vectors, expander = self.db, self.vectors, self.expander
+            db, vectors, expander, copies = self.db, self.vectors, self.expander, self.format_copies
         allowed = self._allowed_ids(db, filters) if filters else None
         if allowed is not None and not allowed:
             return []
         alternatives = expander.alternatives(query)
         dense = self._dense(vectors, query, allowed)
         lexical = self._lexical(db, fts_query(query, alternatives), allowed)
+        if not (filters and filters.docs):  # a copy named in a filter is searched as asked
+            dense, lexical = ([r for r in ranking if r[0] not in copies] for ranking in (dense, lexical))
         fused = fuse([(dense, DENSE_WEIGHT), (lexical, LEXICAL_WEIGHT)])
         return distinct(self._hits(db, fused[: k * 2]))[:k]
 
@@ -220,6 +225,17 @@ class QueryExpander:
         lowered = " ".join(re.findall(r"[a-z&']+", query.lower()))
         additions += [acronym for expansion, acronym in self.expansions.items() if f" {expansion} " in f" {lowered} "]
         return [a for a in dict.fromkeys(additions) if a.lower() not in query.lower()]
+
+
+def _format_copy_passages(db) -> frozenset[int]:
+    """Passages of Word, web or text copies of an indexed PDF (ingest.duplicates.format_copies):
+    the PDF's own passages show the same words with their pages."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'format_copies'").fetchone()
+    copies = list(json.loads(row[0])) if row else []
+    if not copies:
+        return frozenset()
+    sql = f"SELECT c.chunk_id FROM chunks c JOIN documents d USING (doc_id) WHERE d.doc IN ({','.join('?' * len(copies))})"
+    return frozenset(r[0] for r in db.execute(sql, copies))
 
 
 def distinct(hits: list[Hit]) -> list[Hit]:

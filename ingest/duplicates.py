@@ -1,8 +1,8 @@
 """Near-duplicate documents: the same paper published twice with a small change.
 
 Byte-identical files are caught by their hash; this catches the rest (a second copy of
-an amendment with another proposer's name) so the admin is told, by comparing the sets
-of five-word runs (shingles) of two documents' text.
+an amendment with another proposer's name, the Word file a PDF was made from) so the
+admin is told, by comparing the sets of five-word runs (shingles) of two documents' text.
 """
 
 from __future__ import annotations
@@ -36,3 +36,13 @@ def near_duplicates(new: dict[str, str], existing: dict[str, str]) -> list[tuple
             if similarity >= NEAR_DUPLICATE:
                 found.append((name, other, round(similarity, 3)))
     return found
+
+
+def format_copies(pdfs: dict[str, str], others: dict[str, str]) -> dict[str, str]:
+    """Each Word, web or text document that nearly repeats a PDF, mapped to that PDF (the
+    most similar, if several). Search shows the PDF's passages only, whose pages can be
+    cited, instead of the same paragraph twice."""
+    if not others or not pdfs:
+        return {}
+    found = sorted(near_duplicates(others, pdfs), key=lambda pair: pair[2])
+    return {copy: pdf for copy, pdf, _ in found if pdf in pdfs}

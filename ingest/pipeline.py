@@ -35,12 +35,16 @@ from index.store import (
 )
 from ingest.acronyms import find_acronyms
 from ingest.describe import date_words
-from ingest.duplicates import near_duplicates
+from ingest.duplicates import format_copies, near_duplicates
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.models import Chunk, Commitment, Decision
 from ingest.reader import READER_VERSION, DocumentContent, limit_worker_memory, read_document
 from ingest.vectors import PassageVectors, embedding_text
 from settings import Settings, get_settings
+
+# A README or MANIFEST in a documents folder describes the files beside it; searched, it
+# would answer questions about every paper in the words of its one-line summaries.
+FOLDER_NOTES = frozenset(f"{name}.{suffix}" for name in ("readme", "manifest") for suffix in ("md", "txt"))
 
 
 @dataclass
@@ -52,7 +56,9 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (copy, indexed as)
     near_duplicates: list[tuple[str, str, float]] = field(default_factory=list)  # (doc, like doc, similarity)
+    format_copies: dict[str, str] = field(default_factory=dict)  # Word/web/text copy -> the PDF searched instead
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason): a folder's own notes
     re_embedded: bool = False  # the embedding model or its settings changed: every passage embedded anew
     re_read: bool = False  # the way documents are read changed (READER_VERSION): every file read anew
     documents: int = 0
@@ -84,9 +90,15 @@ class IngestReport:
         for copy, original in self.duplicates:
             lines.append(f"Duplicate: {copy} is byte-identical to {original} (indexed once)")
         for name, other, similarity in self.near_duplicates:
-            lines.append(f"Near-duplicate: {name} repeats {similarity:.0%} of {other} (both indexed)")
+            searched = self.format_copies.get(name) or self.format_copies.get(other)
+            lines.append(
+                f"Near-duplicate: {name} repeats {similarity:.0%} of {other} (both indexed"
+                + (f"; searched through {searched}, whose pages can be cited)" if searched else ")")
+            )
         for name, reason in self.failed:
             lines.append(f"Failed: {name}: {reason}")
+        for name, reason in self.skipped:
+            lines.append(f"Skipped: {name}: {reason}")
         if self.re_read:
             lines.append("Read every document again: this version reads documents differently")
         if self.re_embedded:
@@ -155,7 +167,9 @@ def ingest_paths(
                 _read_all(to_read, plan, previous, vectors, report, settings, progress)
                 report.near_duplicates = _near_duplicates(plan, previous)
             if report.changed or previous is None:
-                report.generation = _write_generation(index_dir, plan, previous, vectors, settings, progress)
+                report.generation, report.format_copies = _write_generation(
+                    index_dir, plan, previous, vectors, settings, progress
+                )
             _count(report, plan, previous)
         finally:
             if previous is not None:
@@ -178,16 +192,21 @@ def _open_previous(index_dir: Path) -> sqlite3.Connection | None:
 def _discover(paths: list[Path], report: IngestReport, max_file_mb: float) -> list[_Source]:
     """Every supported file under the given paths; the rest is reported, not skipped silently."""
     found: list[Path] = []
+    notes: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and not _hidden(p, path))
+            for file in sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)):
+                (notes if file.name.lower() in FOLDER_NOTES else found).append(file)
         elif path.is_file():
             found.append(path)
         else:
             report.failed.append((str(path), "no such file or folder"))
+    named = {p.resolve() for p in found}
+    for note in sorted({p.resolve() for p in notes} - named):
+        report.skipped.append((note.name, "a folder's notes on its files, not a document: name it to ingest it"))
     sources = []
-    for path in sorted({p.resolve() for p in found}):
+    for path in sorted(named):
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             report.failed.append((path.name, f"unsupported file type '{path.suffix or 'none'}'"))
             continue
@@ -379,7 +398,10 @@ def _count(report: IngestReport, plan, previous) -> None:
 # --- writing the new generation ------------------------------------------------------
 
 
-def _write_generation(index_dir, plan, previous, vectors: PassageVectors, settings: Settings, progress) -> str:
+def _write_generation(
+    index_dir, plan, previous, vectors: PassageVectors, settings: Settings, progress
+) -> tuple[str, dict[str, str]]:
+    """Write and switch in the new generation; its name, and the format copies it found."""
     writer = GenerationWriter(index_dir)
     try:
         db = writer.db
@@ -416,11 +438,12 @@ def _write_generation(index_dir, plan, previous, vectors: PassageVectors, settin
                 )
             _insert_records(db, doc_id, commitments, decisions)
         _store_acronyms(db)
+        copies = _store_format_copies(db)
         _store_embeddings(db, vectors, embed_texts, progress)
         ids, matrix = _all_vectors(db)
         dimension = matrix.shape[1] if len(matrix) else _model_dimension(settings)
         writer.write_vectors(ids, matrix, dimension)
-        return writer.commit().name
+        return writer.commit().name, copies
     except sqlite3.Error as exc:
         writer.abandon()
         raise IndexWriteFailed(
@@ -429,6 +452,19 @@ def _write_generation(index_dir, plan, previous, vectors: PassageVectors, settin
     except BaseException:
         writer.abandon()
         raise
+
+
+def _store_format_copies(db) -> dict[str, str]:
+    texts: dict[str, dict[str, str]] = {"pdf": {}, "other": {}}
+    rows = db.execute(
+        "SELECT d.doc, d.source_format, group_concat(c.text, char(10)) FROM documents d "
+        "JOIN chunks c USING (doc_id) GROUP BY d.doc_id ORDER BY d.doc_id"
+    )
+    for doc, source_format, text in rows:
+        texts["pdf" if source_format == "pdf" else "other"][doc] = text
+    copies = format_copies(texts["pdf"], texts["other"])
+    db.execute("INSERT INTO meta VALUES ('format_copies', ?)", (json.dumps(copies, sort_keys=True),))
+    return copies
 
 
 def _document_rows(stored: _StoredDocument, previous):

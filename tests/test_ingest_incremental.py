@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.search import Searcher
+from index.search import Searcher, SearchFilters
 from index.store import current_generation
 from ingest.models import Chunk
 from ingest.pipeline import ingest_paths
@@ -144,6 +144,56 @@ def test_near_identical_papers_are_both_indexed_and_reported(corpus, tmp_path, e
     [(name, other, similarity)] = report.near_duplicates
     assert {name, other} == {p.name for p in folder.iterdir()}
     assert 0.8 <= similarity < 1.0
+
+
+FORUM = "leicester/Leicestershire-Schools-Forum-2024-02-13 - Minutes.pdf"
+FORUM_WORD = "formats/Leicestershire-Schools-Forum-2024-02-13 - Minutes.docx"
+VOTE_QUESTION = "How did Schools Forum vote on de-delegation for school improvement?"
+
+
+def test_a_word_copy_of_a_pdf_is_searched_through_the_pdf_whose_pages_can_be_cited(corpus, tmp_path, embedder):
+    """The Forum's minutes as PDF and as Word: the same paragraphs twice would fill half the
+    results with copies that cite no page."""
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    for name in (FORUM, FORUM_WORD):
+        shutil.copy(corpus / name, folder)
+    pdf, word = Path(FORUM).name, Path(FORUM_WORD).name
+    index_dir = tmp_path / "index"
+
+    report = ingest_paths([folder], index_dir)
+
+    assert report.documents == 2 and report.format_copies == {word: pdf}
+    assert any(f"searched through {pdf}" in line for line in report.summary_lines())
+    searcher = Searcher.open(index_dir)
+    hits = searcher.search(VOTE_QUESTION, k=10)
+    assert hits and {h.doc for h in hits} == {pdf}
+    assert "Approved" in hits[0].text or "Approved" in hits[1].text
+    asked_for_the_copy = searcher.search(VOTE_QUESTION, k=5, filters=SearchFilters(docs=[word]))
+    assert asked_for_the_copy and {h.doc for h in asked_for_the_copy} == {word}
+
+    (folder / pdf).unlink()
+    report = ingest_paths([folder], index_dir)
+
+    assert report.removed == [pdf] and report.format_copies == {}
+    assert {h.doc for h in Searcher.open(index_dir).search(VOTE_QUESTION, k=5)} == {word}
+
+
+def test_a_folders_readme_or_manifest_is_skipped_unless_named(corpus, tmp_path, embedder):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(corpus / "MANIFEST.md", folder)
+    shutil.copy(corpus / SMALL[0], folder)
+
+    report = ingest_paths([folder], tmp_path / "index")
+
+    assert report.added == [Path(SMALL[0]).name]
+    assert [name for name, _ in report.skipped] == ["MANIFEST.md"]
+    assert "Skipped: MANIFEST.md: a folder's notes on its files" in "\n".join(report.summary_lines())
+
+    report = ingest_paths([folder, folder / "MANIFEST.md"], tmp_path / "index")
+
+    assert report.added == ["MANIFEST.md"] and not report.skipped
 
 
 
