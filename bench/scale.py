@@ -9,7 +9,9 @@ its source, and the ingest says so.
 
 Measured: the first ingest into an empty index (pages/s of wall time, model loading included),
 a second one with nothing changed, and the peak RSS of each (see RSS_LAUNCHER in retrieval.py).
-The index's own counts confirm that every passage was embedded.
+The index's own counts confirm that every passage was embedded. Then every question of
+bench/questions.jsonl through one `bot.py search --json --stdin` process over that index, one at
+a time after a warm-up query, for the search latency (p50/p95) and peak RSS at this size.
 
 Output: a markdown report printed and written to OUT/scale.md, raw figures in OUT/scale.json.
 
@@ -32,8 +34,8 @@ from pypdf import PdfWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import DEFAULT_CORPUS, REPO_ROOT, corpus_pdfs, write_report  # noqa: E402
-from bench.retrieval import DEFAULT_BOT, machine, run_ingest  # noqa: E402
+from bench.common import DEFAULT_CORPUS, REPO_ROOT, corpus_pdfs, load_questions, write_report  # noqa: E402
+from bench.retrieval import DEFAULT_BOT, SearchProcess, ask_all, machine, percentiles, run_ingest  # noqa: E402
 
 
 def write_copies(pdfs: list[Path], copies: int, folder: Path) -> int:
@@ -60,8 +62,19 @@ def index_counts(index_dir: Path) -> dict:
         }
 
 
+def search_latency(index_dir: Path, work: Path, timeout: float) -> dict:
+    """Every benchmark question through one search process: p50/p95 ms and its peak RSS."""
+    questions = load_questions()
+    process = SearchProcess(DEFAULT_BOT, index_dir, work / "search.log", timeout)
+    try:
+        run = ask_all(process, questions)
+    finally:
+        process.process.kill()
+    return {"queries": len(questions), **percentiles(run.latencies_s), "peak_rss_mib": run.cost["search_peak_rss_mib"]}
+
+
 def render_markdown(report: dict) -> str:
-    cold, noop, counts = report["cold_ingest"], report["noop_ingest"], report["index"]
+    cold, noop, counts, search = report["cold_ingest"], report["noop_ingest"], report["index"], report["search"]
     m = report["machine"]
     return "\n".join([
         "# Ingest at scale",
@@ -82,6 +95,8 @@ def render_markdown(report: dict) -> str:
         f"| peak RSS, no-op re-ingest | {noop['peak_rss_mib']:.0f} MiB |",
         f"| index: documents / passages / vectors | {counts['documents']} / {counts['passages']} / "
         f"{counts['vectors']} |",
+        f"| search p50 / p95, warm ({search['queries']} questions) | {search['p50']:.1f} / {search['p95']:.1f} ms |",
+        f"| peak RSS, search | {search['peak_rss_mib']:.0f} MiB |",
         "",
     ])
 
@@ -110,6 +125,7 @@ def main(copies: int, corpus: Path, out: Path, timeout: float) -> None:
         cold = run_ingest(DEFAULT_BOT, files, index_dir, work / "cold.log", timeout)
         noop = run_ingest(DEFAULT_BOT, files, index_dir, work / "noop.log", timeout)
         counts = index_counts(index_dir)
+        search = search_latency(index_dir, work, timeout)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report = {
@@ -124,6 +140,7 @@ def main(copies: int, corpus: Path, out: Path, timeout: float) -> None:
         "cold_ingest": cold,
         "noop_ingest": noop,
         "index": counts,
+        "search": search,
     }
     markdown = render_markdown(report)
     write_report(out, "scale", markdown, report)
