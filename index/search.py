@@ -26,7 +26,8 @@ from settings import Settings, get_settings
 
 CANDIDATES = 200  # taken from each ranking before fusion
 # Keyword matches carry more weight than the small embedding model's neighbours. Scoring
-# bench/questions.jsonl in-process (Leicester / Kent): keywords alone gave recall@5
+# bench/questions.jsonl in-process (Leicester / Kent, K33 still scored by its old fact,
+# so a miss everywhere): keywords alone gave recall@5
 # 0.839 / 0.915; these weights 0.903 / 0.957, MRR 0.720 / 0.864; keyword weight 0.5 or 0.7,
 # 0.887 / 0.957 or 0.903 / 0.936. Reciprocal rank fusion (dense at 0.2) gave 0.887 / 0.957,
 # MRR 0.693 / 0.842: it counts only ranks, so a passage the keywords put far ahead of the
