@@ -200,7 +200,7 @@ class _BlockBuilder:
 
     # -- text ----------------------------------------------------------------------------
 
-    def add_line(self, line: Line, page: int, next_text: str, line_on_page: int = 0) -> None:
+    def add_line(self, line: Line, page: int, next_text: str, line_on_page: int) -> None:
         text = line.text
         if self.title_runs_on:
             self.title_runs_on = False
