@@ -101,10 +101,10 @@ class Searcher:
         self._check_model(db)
         vectors = faiss.read_index(str(generation / VECTORS_NAME))
         acronyms = QueryExpander(dict(db.execute("SELECT acronym, expansion FROM acronyms").fetchall()))
-        copies = _format_copy_passages(db)
+        copy_passages = _format_copy_passages(db)
         with self._lock:
             self.db, self.vectors, self.generation, self.expander = db, vectors, generation, acronyms
-            self.format_copies = copies
+            self.copy_passages = copy_passages
 
     def _check_model(self, db) -> None:
         """Questions must be embedded by the model the passages were: another one's vectors
@@ -137,7 +137,7 @@ class Searcher:
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
         self.refresh()
         with self._lock:
-            db, vectors, expander, copies = self.db, self.vectors, self.expander, self.format_copies
+            db, vectors, expander, copies = self.db, self.vectors, self.expander, self.copy_passages
         allowed = self._allowed_ids(db, filters) if filters else None
         if allowed is not None and not allowed:
             return []

@@ -455,14 +455,19 @@ def _write_generation(
 
 
 def _store_format_copies(db) -> dict[str, str]:
-    texts: dict[str, dict[str, str]] = {"pdf": {}, "other": {}}
-    rows = db.execute(
-        "SELECT d.doc, d.source_format, group_concat(c.text, char(10)) FROM documents d "
-        "JOIN chunks c USING (doc_id) GROUP BY d.doc_id ORDER BY d.doc_id"
-    )
-    for doc, source_format, text in rows:
-        texts["pdf" if source_format == "pdf" else "other"][doc] = text
-    copies = format_copies(texts["pdf"], texts["other"])
+    """Find the Word, web and text copies of PDFs among the new generation's documents and
+    record them for search. Texts are read back only when both kinds are indexed."""
+    formats = {row[0] for row in db.execute("SELECT DISTINCT source_format = 'pdf' FROM documents")}
+    copies: dict[str, str] = {}
+    if formats == {0, 1}:
+        texts: dict[bool, dict[str, str]] = {True: {}, False: {}}
+        rows = db.execute(
+            "SELECT d.doc, d.source_format = 'pdf', group_concat(c.text, char(10)) FROM documents d "
+            "JOIN chunks c USING (doc_id) GROUP BY d.doc_id ORDER BY d.doc_id"
+        )
+        for doc, is_pdf, text in rows:
+            texts[bool(is_pdf)][doc] = text
+        copies = format_copies(texts[True], texts[False])
     db.execute("INSERT INTO meta VALUES ('format_copies', ?)", (json.dumps(copies, sort_keys=True),))
     return copies
 
