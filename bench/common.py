@@ -95,6 +95,7 @@ class Question:
     fact: str | None = None
     equivalent_docs: tuple[str, ...] = ()
     absent_terms: tuple[str, ...] = ()
+    part: str = ""  # "dev" or "test" in the blind set (bench/blind/split.json); "" elsewhere
 
     @property
     def docs(self) -> frozenset[str]:
