@@ -35,6 +35,9 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 bench: setup
+	$(VENV)/bin/pip install --quiet -r requirements-bench.txt
+	$(PY) bench/fit.py
+	$(PY) bench/blind_eval.py
 	$(PY) bench/retrieval.py
 	$(PY) bench/answers.py
 	$(PY) bench/scale.py

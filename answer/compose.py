@@ -2,7 +2,7 @@
 
     question + history -> followup.resolve -> split into parts ("who ... and how ...?")
       -> per part: records (commitment/vote questions)
-      -> timewords.scope -> search -> evidence units scored -> refuse.judge
+      -> timewords.scope -> search -> evidence units scored (fitted model) -> refuse.judge
       -> extractive quote (default) or a checked model answer (if an endpoint is configured)
 
 `answer_question` is the one entry point: the CLI's `ask` and the Slack bot both call it.
@@ -24,7 +24,7 @@ from answer.models import Answer, Citation, Turn
 from answer.prompts import CANNOT_ANSWER
 from answer.question import QuestionInfo, analyse, split_parts
 from answer.records import answer_from_records
-from answer.refuse import judge
+from answer.refuse import QuestionSignals, judge, question_signals
 from answer.vocab import Vocabulary
 from index.search import SearchFilters
 from ingest.acronyms import SEND_ACRONYMS
@@ -50,21 +50,15 @@ def answer_question(searcher, question: str, history: Sequence[Turn] = ()) -> An
 
 
 def _answer(searcher, question: str) -> Answer:
-    info = analyse(question)
-    vocabulary = Vocabulary(searcher)
-    info.expand({a: vocabulary.expansion(a) or SEND_ACRONYMS.get(a.upper(), "") for a in info.acronyms})
+    info, vocabulary = _understood(searcher, question)
     from_records = answer_from_records(searcher, info, vocabulary)
     if from_records is not None:
         if not from_records.found:
             from_records.hits = searcher.search(info.search_text(), k=CLOSEST)
         return from_records
-    when = timewords.scope(question)
-    hits = _retrieve(searcher, info, when)
-    weights = {stem: vocabulary.idf(word) for stem, word in info.terms.items()}
-    units = [unit for rank, hit in enumerate(hits) for unit in split_units(hit, rank)]
-    score_units(info, units, weights, timewords.boosts(hits, when))
+    hits, units, signals = scored_units(searcher, question, info, vocabulary)
     chosen = select(units)
-    verdict = judge(info, weights, chosen, vocabulary)
+    verdict = judge(chosen, signals)
     log.info("question %r: found=%s %s", question, verdict.found, verdict.reason)
     answer = Answer(question=question, text=CANNOT_ANSWER, found=False, hits=hits[:CLOSEST])
     if not verdict.found:
@@ -82,6 +76,29 @@ def _answer(searcher, question: str) -> Answer:
     answer.text, answer.citations = quote_units(chosen)
     answer.found = True
     return answer
+
+
+def _understood(searcher, question: str) -> tuple[QuestionInfo, Vocabulary]:
+    info = analyse(question)
+    vocabulary = Vocabulary(searcher)
+    info.expand({a: vocabulary.expansion(a) or SEND_ACRONYMS.get(a.upper(), "") for a in info.acronyms})
+    return info, vocabulary
+
+
+def scored_units(
+    searcher, question: str, info: QuestionInfo | None = None, vocabulary: Vocabulary | None = None
+) -> tuple[list[Hit], list[Unit], QuestionSignals]:
+    """The passages read for a question, every unit of them scored by the unit model, and what
+    the index says of the question's words (what bench/fit.py fits the models on)."""
+    if info is None or vocabulary is None:
+        info, vocabulary = _understood(searcher, question)
+    when = timewords.scope(question)
+    hits = _retrieve(searcher, info, when)
+    weights = {stem: vocabulary.idf(word) for stem, word in info.terms.items()}
+    units = [unit for rank, hit in enumerate(hits) for unit in split_units(hit, rank)]
+    signals = question_signals(info, weights, units, vocabulary)
+    score_units(info, units, weights, timewords.boosts(hits, when), signals.per_unit)
+    return hits, units, signals
 
 
 def _joined(first: Answer, second: Answer) -> Answer:

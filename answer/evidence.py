@@ -3,28 +3,30 @@
 Staff want the line that answers them, not the passage around it, and they check it
 against the PDF, so an answer quotes whole units verbatim: a sentence, a bullet, a
 table row, or a recommendation together with its "Approved: N Rejected: N" line.
-A unit scores by the rare question words it contains (IDF-weighted), the question's word
-pairs it repeats (most of all a numbered name: "priority 3"), the words of its headings
-and passage (which often name what a sentence is about), whether it holds what the
-question asks for (a name, a new number, a date, a vote, an acronym's expansion) and how
-high search ranked its passage. Lines that address a machine ("ignore previous
-instructions") are never evidence.
+A unit is described by what the embedding model and the words say of it (UNIT_FEATURES:
+its vector's cosine to the question, the rare question words it and its headings contain,
+whether it holds what the question asks for - a name, a new number, a date, a vote - how
+high search ranked its passage, whether its document is the one the question names) and
+scored by a logistic regression fitted on the blind dev questions (bench/fit.py writes
+answer/weights.json): its probability of holding the answer. Lines that address a machine
+("ignore previous instructions") are never evidence.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
 
 from answer.question import QuestionInfo
 from answer.words import STOPWORDS, is_number, number_key, spelled_out, split_hyphens, stem, term_set, tokens
+from index.ranking import LinearModel, scaled
 from ingest.models import Hit
+from ingest.units import passage_units
 
-VOTE_LINE = re.compile(r"^(?:Approved|Rejected|Abstained|Carried|Votes?)\b[: ]", re.I)
-BULLET = re.compile(r"^[•●▪■◦‣∙·]\s*")
-VALUE_MAX_CHARS = 40  # a line this short after "Name:" is that name's value (a rating, a sum)
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9£(\"'])")
-ABBREVIATIONS = frozenset("mr mrs ms dr cllr no nos st e.g i.e etc approx vs para cf fig inc ltd co".split())
 INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|above|previous)\b|"
     r"\byou are (?:now|an? )\b|\bsystem prompt\b|\b(?:assistant|chatbot|language model|AI)\b.{0,30}\b"
@@ -50,9 +52,9 @@ PERSON = re.compile(  # a person, by title or role, or an organisation
     r"\b(?:Director|Officer|Manager|Lead|Head of|Chair(?:man)?|Leader|Author|Owner|Europe|Ltd|Limited)\b"
 )
 VOTE = re.compile(r"\bApproved:\s*\d|\bunanimous\w*|\bvot(?:e|ed|ing)\b|\bcarried\b", re.I)
-LONG_UNIT, CLAUSE = 450, 300  # characters
 SHORT = 90  # a unit this short is quoted with its neighbour
 IDENTIFIER = 3  # extra phrase matches for naming the question's "priority 3", "Area 4", "Year 2"
+WEIGHTS_FILE = Path(__file__).with_name("weights.json")  # written by bench/fit.py
 
 
 @dataclass
@@ -66,7 +68,9 @@ class Unit:
     kind: str  # sentence | item | row | heading
     context: str  # title, section and the headings above the unit, which it answers under
     header: str = ""  # a table row's column names: the first line of its run of rows
-    score: float = 0.0
+    similarity: float = 0.0  # cosine of the question and the unit's vector (index.search)
+    features: np.ndarray | None = None  # UNIT_FEATURES, once scored
+    score: float = 0.0  # the unit model's probability that the unit answers the question
     coverage: float = 0.0  # weighted share of the question's words in the unit itself
 
     @property
@@ -75,97 +79,13 @@ class Unit:
 
 
 def split_units(hit: Hit, rank: int) -> list[Unit]:
-    """A passage cut into units; heading-like lines become context for the units under them."""
-    units: list[Unit] = []
-    headings: list[str] = []
+    """A passage's units (ingest.units), framed by its title, section and the headings above."""
     base = f"{hit.title} {hit.section}"
-    header = ""  # the first line of the table rows being read, which names their columns
-    for line in _lines(hit.text):
-        if VOTE_LINE.match(line) and units:
-            units[-1].text = f"{units[-1].text} {line}"
-            continue
-        kind = _line_kind(line)
-        if kind == "row" and not header:
-            header, kind = line, "heading"
-        elif kind != "row":
-            header = ""
-        pieces = sentences(line) if kind == "sentence" else [BULLET.sub("", line)]
-        pieces = [part for piece in pieces for part in _clauses(piece)]
-        context = " ".join([base, *headings[-3:]])
-        for piece in pieces:
-            units.append(Unit(hit, rank, len(units), piece, kind, context, header if kind == "row" else ""))
-        if kind == "heading":
-            headings.append(line)
-    return units
-
-
-def _lines(text: str) -> list[str]:
-    """The passage's lines, with a sentence that a PDF line break cut in two put back together."""
-    lines: list[str] = []
-    for raw in text.split("\n"):
-        line = "\t".join(" ".join(cell.split()) for cell in raw.split("\t")).strip(" ")
-        if not line.strip():
-            continue
-        if lines and _continues(lines[-1], line):
-            lines[-1] = f"{lines[-1]} {line}"
-        else:
-            lines.append(line)
-    return lines
-
-
-def _continues(previous: str, line: str) -> bool:
-    if BULLET.match(line) or VOTE_LINE.match(line) or "\t" in previous or "\t" in line:
-        return False  # a table row is a line of its own
-    if re.match(r"^(?:\d{1,2}(?:\.\d+)*\.?|\(?[a-z]{1,3}\))\s", line):
-        return False
-    if previous.endswith(":") and len(line) <= VALUE_MAX_CHARS:
-        return True  # a table cell under its column's name: "Current Likelihood (1-5):" / "3"
-    if re.search(r"[.!?:;]$", previous):
-        return False
-    return line[:1].islower() or len(previous) > 60
-
-
-def _line_kind(line: str) -> str:
-    if BULLET.match(line):
-        return "item"
-    if sum(1 for cell in line.split("\t") if cell.strip()) >= 2:
-        return "row"
-    if len(line) <= 100 and (
-        not re.search(r"[.!?;]$", line) or line.endswith(":") or re.match(r"^\d+\.\s", line)
-    ):
-        return "heading" if len(tokens(line)) <= 14 else "sentence"
-    return "sentence"
-
-
-def sentences(paragraph: str) -> list[str]:
-    """Split at sentence ends, but not after "Mr.", "e.g.", "ii." or a paragraph number ("12."),
-    and not inside "£1.68"."""
-    pieces, start = [], 0
-    for match in SENTENCE_BREAK.finditer(paragraph):
-        before = paragraph[start : match.start()].rstrip(".!?\"')]").split()
-        last = before[-1].lower().rstrip(".") if before else ""
-        numbered = len(before) == 1 and re.fullmatch(r"\(?\d{1,2}(?:\.\d{1,2})*\)?", last)
-        if last in ABBREVIATIONS or len(last) == 1 or re.fullmatch(r"[ivx]+", last) or numbered:
-            continue
-        pieces.append(paragraph[start : match.start()].strip())
-        start = match.end()
-    pieces.append(paragraph[start:].strip())
-    return [p for p in pieces if p]
-
-
-def _clauses(text: str) -> list[str]:
-    """A very long unit (an attendance list, a run-on table cell) cut at commas and
-    semicolons into pieces a reader can take in; short units stay whole."""
-    if len(text) <= LONG_UNIT:
-        return [text]
-    pieces, current = [], ""
-    for part in re.split(r"(?<=[;,])\s+", text):
-        if current and len(current) + len(part) > CLAUSE:
-            pieces.append(current)
-            current = part
-        else:
-            current = f"{current} {part}".strip()
-    return [*pieces, current] if current else pieces
+    return [
+        Unit(hit, rank, u.position, u.text, u.kind, " ".join([base, *u.headings]), u.header,
+             similarity=hit.unit_scores[u.position] if u.position < len(hit.unit_scores) else 0.0)
+        for u in passage_units(hit.text)
+    ]
 
 
 def is_instruction(text: str) -> bool:
@@ -202,16 +122,62 @@ def answers_kind(info: QuestionInfo, text: str) -> float:
     return bonus
 
 
+UNIT_FEATURES = (
+    "similarity",  # cosine of the question and the unit's vector
+    "similarity_scaled",  # the same, from 0 at the question's worst unit to 1 at its best
+    "passage_score",  # search's score of the unit's passage (index.ranking)
+    "passage_rank",  # 1 / (1 + rank / 3) of the passage in the search results
+    "coverage",  # rarity-weighted share of the question's words in the unit
+    "framed",  # the share found only around it (its headings, passage, title)
+    "phrases",  # the question's word pairs it repeats (0.1 each, 0.3 at most; more for "priority 3")
+    "answer_type",  # holds what the question asks for: a name, a new number, a date, a vote
+    "heading",  # 1 for a heading
+    "length",  # characters / 250
+    "named",  # share of the question's naming words that are the unit's document's names
+    "named_other",  # 1 when the question names documents and this is none of them
+    "missing",  # share of the question's names that the unit's document is not about
+    "lacks",  # rarity-weighted share of the question's words its document never uses
+    "period",  # its document is from the period the question names (answer.timewords)
+)
+
+
 def score_units(
-    info: QuestionInfo, units: list[Unit], weights: dict[str, float], boosts: dict[int, float] | None = None
+    info: QuestionInfo,
+    units: list[Unit],
+    weights: dict[str, float],
+    boosts: dict[int, float] | None = None,
+    documents: dict[tuple[int, int], tuple[float, float]] | None = None,
 ) -> None:
-    """Score every unit in place (see the module docstring for what counts); `boosts` adds
-    to every unit of a passage (chunk id), for documents from the period asked about."""
-    boosts = boosts or {}
+    """Describe every unit by UNIT_FEATURES and score it in place with the fitted unit model:
+    its probability of holding the answer. `boosts` marks passages (chunk id) from the period
+    asked about; `documents` gives, per unit key, its document's missing names and lacking
+    words (answer.refuse.question_signals)."""
+    features = unit_features(info, units, weights, boosts, documents)
+    if not units:
+        return
+    probabilities = unit_model().probabilities(features)
+    for unit, row, probability in zip(units, features, probabilities, strict=True):
+        unit.features = row
+        unit.score = 0.0 if is_instruction(unit.text) else float(probability)
+
+
+def unit_features(
+    info: QuestionInfo,
+    units: list[Unit],
+    weights: dict[str, float],
+    boosts: dict[int, float] | None = None,
+    documents: dict[tuple[int, int], tuple[float, float]] | None = None,
+) -> np.ndarray:
+    """The UNIT_FEATURES of each unit, a row per unit."""
+    boosts, documents = boosts or {}, documents or {}
     total = sum(weights.values()) or 1.0
     pairs = set(zip(info.terms, list(info.terms)[1:], strict=False))
     passages: dict[int, set[str]] = {}
-    for unit in units:
+    similarities = np.array([u.similarity for u in units])
+    similarity_scaled = scaled(similarities)
+    names_documents = any(u.hit.named > 0 for u in units)
+    rows = []
+    for unit, relative in zip(units, similarity_scaled, strict=True):
         own = term_set(unit.text)
         if unit.hit.chunk_id not in passages:
             passages[unit.hit.chunk_id] = term_set(unit.hit.text)
@@ -221,18 +187,30 @@ def score_units(
         unit.coverage = covered / total
         matched = pairs & _bigrams_of(unit.text)
         phrases = len(matched) + (IDENTIFIER if any(_names_a_number(a, b) for a, b in matched) else 0)
-        kind = answers_kind(info, unit.text)
-        unit.score = (
-            unit.coverage
-            + 0.45 * framed / total
-            + min(0.1 * phrases, 0.3)
-            + kind
-            - (0.15 if unit.kind == "heading" and kind <= 0 else 0.0)
-            + 0.25 / (1 + unit.rank / 3)
-            + boosts.get(unit.hit.chunk_id, 0.0)
-            - min(max(0, len(unit.text) - 250) / 500, 0.5)
-            - (1.0 if is_instruction(unit.text) else 0.0)
-        )
+        missing, lacks = documents.get(unit.key, (0.0, 0.0))
+        rows.append([
+            unit.similarity,
+            relative,
+            unit.hit.score,
+            1.0 / (1 + unit.rank / 3),
+            unit.coverage,
+            framed / total,
+            min(0.1 * phrases, 0.3),
+            answers_kind(info, unit.text),
+            1.0 if unit.kind == "heading" else 0.0,
+            len(unit.text) / 250,
+            unit.hit.named,
+            1.0 if unit.hit.named == 0 and names_documents else 0.0,
+            missing,
+            lacks,
+            1.0 if boosts.get(unit.hit.chunk_id, 0.0) > 0 else 0.0,
+        ])
+    return np.array(rows, dtype=float).reshape(len(units), len(UNIT_FEATURES))
+
+
+@cache
+def unit_model() -> LinearModel:
+    return LinearModel.load(WEIGHTS_FILE, "units", UNIT_FEATURES)
 
 
 def _names_a_number(word: str, number: str) -> bool:

@@ -14,7 +14,7 @@ import math
 import sqlite3
 import threading
 
-_cache: dict[tuple[str, str], int] = {}
+_cache: dict[tuple[str, str], object] = {}  # per generation: counts, document sets
 _sizes: dict[str, int] = {}
 
 _lock = threading.Lock()
@@ -24,6 +24,7 @@ class Vocabulary:
     """Passage frequencies of words in the searcher's live generation."""
 
     def __init__(self, searcher) -> None:
+        searcher.refresh()  # a re-ingest since the last question: its words count (and exist) now
         self.db = searcher.db
         self.generation = str(searcher.generation)
         with _lock:
@@ -37,7 +38,7 @@ class Vocabulary:
         with _lock:
             if key in _cache:
                 return _cache[key]
-        phrase = '"' + word.replace('"', " ") + '"'
+        phrase = '"' + word.rstrip("*").replace('"', " ") + '"' + ("*" if word.endswith("*") else "")
         try:
             count = int(
                 self.db.execute(
@@ -49,6 +50,10 @@ class Vocabulary:
         with _lock:
             _cache[key] = count
         return count
+
+    def passages_starting(self, prefix: str) -> int:
+        """How many passages have a word beginning with the prefix ("Sept" in "September")."""
+        return self.passages_with(prefix.rstrip("'s") + "*")
 
     def idf(self, word: str) -> float:
         """Inverse passage frequency, smoothed; words in every passage weigh ~0.1."""
@@ -81,3 +86,25 @@ class Vocabulary:
         with _lock:
             _cache[key] = count
         return count
+
+    def documents_with(self, word: str) -> frozenset[str]:
+        """The file names of the documents with the word in some passage or title."""
+        key = (self.generation, f"{word.lower()}\0*docs")
+        with _lock:
+            if key in _cache:
+                return _cache[key]
+        try:
+            found = frozenset(
+                row[0]
+                for row in self.db.execute(
+                    "SELECT DISTINCT d.doc FROM chunks_fts f JOIN chunks c ON c.chunk_id = f.rowid "
+                    "JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ?",
+                    ('"' + word.replace('"', " ") + '"',),
+                )
+            )
+        except sqlite3.OperationalError:
+            found = frozenset()
+        with _lock:
+            _cache[key] = found
+        return found
+

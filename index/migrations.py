@@ -71,3 +71,21 @@ def m001_create_tables(db: sqlite3.Connection) -> None:
 def m002_acronyms(db: sqlite3.Connection) -> None:
     """Acronyms the indexed documents define, for query expansion."""
     db.execute("CREATE TABLE acronyms (acronym TEXT PRIMARY KEY, expansion TEXT NOT NULL)")
+
+
+@migration
+def m003_units_and_names(db: sqlite3.Connection) -> None:
+    """Vectors are of a passage's quotable units (ingest.units), and each document records
+    whose it is (ingest.identity)."""
+    db.executescript(
+        """
+        CREATE TABLE units (
+            unit_id INTEGER PRIMARY KEY,    -- the unit's id in vectors.faiss
+            chunk_id INTEGER NOT NULL REFERENCES chunks(chunk_id),
+            position INTEGER NOT NULL,      -- the unit's place among ingest.units.passage_units(text)
+            embed_hash TEXT NOT NULL
+        );
+        CREATE INDEX units_chunk ON units(chunk_id);
+        ALTER TABLE documents ADD COLUMN names TEXT NOT NULL DEFAULT '[]';  -- JSON: ingest.identity
+        """
+    )

@@ -1,9 +1,11 @@
-"""Hybrid search: dense vectors (FAISS) and keywords (SQLite FTS5), fused by score.
+"""Hybrid search: unit vectors (FAISS), keywords (SQLite FTS5) and the documents a question names.
 
 Officers type acronyms and exact phrases (EHCP, DSG, "Safety Valve") that a small
-embedding model blurs, and plain questions that keywords miss; a weighted sum of the two
-scores, each scaled to its own range, keeps what either finds. Ties are broken by passage
-id, so results are deterministic.
+embedding model blurs, and plain questions that keywords miss. Candidates come from both
+rankings (and from the documents the question names, index.names); each is described by
+a few signals and ordered by the model index.ranking fits on the blind dev questions.
+A passage is as near the question as its nearest unit (sentence, item, row). Ties are
+broken by passage id, so results are deterministic.
 """
 
 from __future__ import annotations
@@ -19,22 +21,17 @@ import numpy as np
 
 from errors import IndexOutdated
 from index.embedders import get_embedder
+from index.names import DocumentNames
+from index.ranking import passage_model, scaled
 from index.store import CURRENT, VECTORS_NAME, current_generation, open_readonly, read_meta
 from ingest.acronyms import SEND_ACRONYMS
 from ingest.models import Hit
+from ingest.vectors import VECTORS_OF
 from settings import Settings, get_settings
 
-CANDIDATES = 200  # taken from each ranking before fusion
-# Keyword matches carry more weight than the small embedding model's neighbours. Scoring
-# bench/questions.jsonl in-process (Leicester / Kent, K33 still scored by its old fact,
-# so a miss everywhere): keywords alone gave recall@5
-# 0.839 / 0.915; these weights 0.903 / 0.957, MRR 0.720 / 0.864; keyword weight 0.5 or 0.7,
-# 0.887 / 0.957 or 0.903 / 0.936. Reciprocal rank fusion (dense at 0.2) gave 0.887 / 0.957,
-# MRR 0.693 / 0.842: it counts only ranks, so a passage the keywords put far ahead of the
-# rest gained nothing for it, and one the vectors missed lost to every neighbour they found.
-# bench/results/retrieval.md has the product.
-DENSE_WEIGHT = 0.4
-LEXICAL_WEIGHT = 0.6
+CANDIDATES = 200  # passages taken from the keyword ranking, and from the vector ranking
+UNIT_CANDIDATES = 1000  # units taken from the vector ranking, grouped into their passages
+NAMED_CANDIDATES = 50  # passages of the documents a question names, from each ranking
 # Keyword weights of a passage's text, section path and document title (with its date).
 # Every passage carries its title, so a title match says little about the passage: at 0.3,
 # "Who chaired Kent Cabinet on 30 January 2025?" ranked the agenda's passages, titled with
@@ -78,6 +75,16 @@ class SearchFilters:
         return " AND ".join(clauses) or "1", params
 
 
+@dataclass
+class Candidate:
+    """A passage search considered, with the signals index.ranking weighs (PASSAGE_FEATURES)."""
+
+    chunk_id: int
+    features: np.ndarray
+    unit_scores: tuple[float, ...]
+    named: float
+
+
 class Searcher:
     """Reads the live generation; after an ingest switches a new one in, the next
     search moves to it, so a long-running process never serves a stale index."""
@@ -98,23 +105,38 @@ class Searcher:
 
         generation = current_generation(self.index_dir)
         db = open_readonly(generation)
-        self._check_model(db)
+        self._check_built(db)
         vectors = faiss.read_index(str(generation / VECTORS_NAME))
         acronyms = QueryExpander(dict(db.execute("SELECT acronym, expansion FROM acronyms").fetchall()))
         copy_passages = _format_copy_passages(db)
+        unit_passage = np.zeros(1, dtype=np.int64)
+        rows = db.execute("SELECT unit_id, chunk_id FROM units ORDER BY unit_id").fetchall()
+        if rows:
+            unit_passage = np.zeros(rows[-1][0] + 1, dtype=np.int64)
+            unit_passage[[r[0] for r in rows]] = [r[1] for r in rows]
+        names = DocumentNames(db.execute("SELECT doc_id, names FROM documents").fetchall())
+        passage_doc = dict(db.execute("SELECT chunk_id, doc_id FROM chunks").fetchall())
         with self._lock:
             self.db, self.vectors, self.generation, self.expander = db, vectors, generation, acronyms
-            self.copy_passages = copy_passages
+            self.copy_passages, self.unit_passage, self.names = copy_passages, unit_passage, names
+            self.passage_doc = passage_doc
 
-    def _check_model(self, db) -> None:
-        """Questions must be embedded by the model the passages were: another one's vectors
-        are meaningless beside them (or of another size), so say what to do instead."""
-        built_with, configured = read_meta(db).get("embedding_model", ""), self.settings.embedding.model_id
+    def _check_built(self, db) -> None:
+        """Questions must be embedded by the model the units were, and an index from before
+        unit vectors cannot be searched by them: say what to do instead."""
+        meta = read_meta(db)
+        built_with, configured = meta.get("embedding_model", ""), self.settings.embedding.model_id
         if built_with and built_with != configured:
             db.close()
             raise IndexOutdated(
                 f"The index was embedded with {built_with}, but the embedding model is now {configured}: "
                 "run `python bot.py ingest` to re-embed it."
+            )
+        if not meta.get("embedding_signature", "").endswith(f"|{VECTORS_OF}"):
+            db.close()
+            raise IndexOutdated(
+                "The index was built by an older version that embedded whole passages: "
+                "run `python bot.py ingest` to rebuild it."
             )
 
     def refresh(self) -> bool:
@@ -135,56 +157,116 @@ class Searcher:
     # -- search --------------------------------------------------------------------------
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        """The k best passages for the query, by index.ranking's fitted model."""
+        candidates = self.candidates(query, filters)
+        if not candidates:
+            return []
+        scores = passage_model().scores(np.stack([c.features for c in candidates]))
+        order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i].chunk_id))
+        ranked = [(candidates[i], float(scores[i])) for i in order[: k * 2]]
+        return distinct(self._hits(ranked))[:k]
+
+    def candidates(self, query: str, filters: SearchFilters | None = None) -> list[Candidate]:
+        """Every passage the keywords, the unit vectors or the question's names bring up, with
+        the signals index.ranking weighs. Filters and format copies apply before anything is
+        ranked, so an excluded passage never takes an allowed one's place."""
         self.refresh()
         with self._lock:
             db, vectors, expander, copies = self.db, self.vectors, self.expander, self.copy_passages
+            unit_passage, names, passage_doc = self.unit_passage, self.names, self.passage_doc
         allowed = self._allowed_ids(db, filters) if filters else None
         if allowed is not None and not allowed:
             return []
-        alternatives = expander.alternatives(query)
-        dense = self._dense(vectors, query, allowed)
-        lexical = self._lexical(db, fts_query(query, alternatives), allowed)
-        if not (filters and filters.docs):  # a copy named in a filter is searched as asked
-            dense, lexical = ([r for r in ranking if r[0] not in copies] for ranking in (dense, lexical))
-        fused = fuse([(dense, DENSE_WEIGHT), (lexical, LEXICAL_WEIGHT)])
-        return distinct(self._hits(db, fused[: k * 2]))[:k]
+        shares = names.shares(query)
+        # The words that name documents choose the documents, not the passages in them (blind dev
+        # recall@5 with them kept in the query: other areas 0.789, Kent 0.844, Leicester 0.796;
+        # taken out: 0.868, 0.867, 0.815).
+        content = names.without_names(query)
+        if not fts_query(content):  # "what is the Quillfeather Fund?": the name is all it asks about
+            content = query
+        with self._lock:
+            query_vector = self.embedder.embed([content])[0]
+        match = fts_query(content, expander.alternatives(content))
+        lexical = self._lexical(db, match, allowed, CANDIDATES)
+        dense = self._dense(vectors, unit_passage, query_vector, db, allowed, UNIT_CANDIDATES)
+        if shares:  # the named documents' own best passages join the candidates
+            named = {c for c, d in passage_doc.items() if d in shares and (allowed is None or c in allowed)}
+            lexical += [hit for hit in self._lexical(db, match, named, NAMED_CANDIDATES) if hit not in lexical]
+            dense.update(self._dense(vectors, unit_passage, query_vector, db, named, NAMED_CANDIDATES * 5))
+        if copies and not (filters and filters.docs):  # a copy named in a filter is searched as asked
+            lexical = [hit for hit in lexical if hit[0] not in copies]
+            dense = {c: scores for c, scores in dense.items() if c not in copies}
+        pool = list(dict.fromkeys([c for c, _ in lexical] + sorted(dense, key=lambda c: -max(dense[c]))[:CANDIDATES]))
+        if not pool:
+            return []
+        unit_scores = self._unit_scores(vectors, db, query_vector, pool)
+        return _described(pool, lexical, unit_scores, shares, passage_doc)
+
+    def passage(self, chunk_id: int) -> tuple[str, str]:
+        """A passage's document file name and text."""
+        row = self.db.execute(
+            "SELECT d.doc, c.text FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id = ?", (chunk_id,)
+        ).fetchone()
+        return row[0], row[1]
 
     def _allowed_ids(self, db, filters: SearchFilters) -> set[int]:
         where, params = filters.sql()
         sql = f"SELECT c.chunk_id FROM chunks c JOIN documents d USING (doc_id) WHERE {where}"
         return {row[0] for row in db.execute(sql, params)}
 
-    def _dense(self, vectors, query: str, allowed: set[int] | None) -> list[tuple[int, float]]:
+    def _dense(self, vectors, unit_passage, query_vector, db, allowed, n: int) -> dict[int, list[float]]:
+        """Passages of the n units nearest the question, with those units' cosines."""
         import faiss
 
         if vectors.ntotal == 0:
-            return []
-        with self._lock:
-            query_vector = self.embedder.embed([query])
+            return {}
         params = None
         if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.array(sorted(allowed), dtype=np.int64)))
-        scores, ids = vectors.search(query_vector, min(CANDIDATES, vectors.ntotal), params=params)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+            if not allowed:
+                return {}
+            units = _units_of(db, allowed)
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.array(units, dtype=np.int64)))
+        scores, ids = vectors.search(query_vector[None, :], min(n, vectors.ntotal), params=params)
+        found: dict[int, list[float]] = {}
+        for unit_id, score in zip(ids[0], scores[0], strict=True):
+            if unit_id >= 0:
+                found.setdefault(int(unit_passage[unit_id]), []).append(float(score))
+        return found
 
-    def _lexical(self, db, match: str, allowed: set[int] | None) -> list[tuple[int, float]]:
-        if not match:
+    def _unit_scores(self, vectors, db, query_vector, pool: list[int]) -> dict[int, tuple[float, ...]]:
+        """Each pooled passage's units' cosines to the question, in unit order."""
+        rows = db.execute(
+            f"SELECT unit_id, chunk_id FROM units WHERE chunk_id IN ({','.join('?' * len(pool))}) "
+            "ORDER BY chunk_id, position",
+            pool,
+        ).fetchall()
+        if not rows:
+            return {}
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        cosines = vectors.reconstruct_batch(ids) @ query_vector
+        by_passage: dict[int, list[float]] = {}
+        for (_, chunk_id), cosine in zip(rows, cosines.tolist(), strict=True):
+            by_passage.setdefault(chunk_id, []).append(cosine)
+        return {chunk_id: tuple(values) for chunk_id, values in by_passage.items()}
+
+    def _lexical(self, db, match: str, allowed: set[int] | None, n: int) -> list[tuple[int, float]]:
+        if not match or (allowed is not None and not allowed):
             return []
         rows = db.execute(
             f"SELECT rowid, bm25(chunks_fts, {FTS_WEIGHTS}) AS rank FROM chunks_fts "
             "WHERE chunks_fts MATCH ? ORDER BY rank, rowid LIMIT ?",
-            (match, CANDIDATES * (4 if allowed is not None else 1)),
+            (match, n * (4 if allowed is not None else 1)),
         ).fetchall()
         ranked = [(int(r[0]), -float(r[1])) for r in rows]
         if allowed is not None:
             ranked = [(i, s) for i, s in ranked if i in allowed]
-        return ranked[:CANDIDATES]
+        return ranked[:n]
 
-    def _hits(self, db, fused: list[tuple[int, float]]) -> list[Hit]:
-        if not fused:
+    def _hits(self, ranked: list[tuple[Candidate, float]]) -> list[Hit]:
+        if not ranked:
             return []
-        ids = [chunk_id for chunk_id, _ in fused]
-        rows = db.execute(
+        ids = [candidate.chunk_id for candidate, _ in ranked]
+        rows = self.db.execute(
             "SELECT c.chunk_id, c.text, c.page_start, c.page_end, c.section, d.doc, d.title, d.kind, d.date "
             f"FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id IN ({','.join('?' * len(ids))})",
             ids,
@@ -192,20 +274,63 @@ class Searcher:
         by_id = {row["chunk_id"]: row for row in rows}
         return [
             Hit(
-                chunk_id=chunk_id,
+                chunk_id=candidate.chunk_id,
                 score=score,
-                text=by_id[chunk_id]["text"],
-                doc=by_id[chunk_id]["doc"],
-                title=by_id[chunk_id]["title"],
-                page=by_id[chunk_id]["page_start"],
-                page_end=by_id[chunk_id]["page_end"],
-                section=by_id[chunk_id]["section"],
-                kind=by_id[chunk_id]["kind"],
-                date=by_id[chunk_id]["date"],
+                text=by_id[candidate.chunk_id]["text"],
+                doc=by_id[candidate.chunk_id]["doc"],
+                title=by_id[candidate.chunk_id]["title"],
+                page=by_id[candidate.chunk_id]["page_start"],
+                page_end=by_id[candidate.chunk_id]["page_end"],
+                section=by_id[candidate.chunk_id]["section"],
+                kind=by_id[candidate.chunk_id]["kind"],
+                date=by_id[candidate.chunk_id]["date"],
+                unit_scores=candidate.unit_scores,
+                named=candidate.named,
             )
-            for chunk_id, score in fused
-            if chunk_id in by_id
+            for candidate, score in ranked
+            if candidate.chunk_id in by_id
         ]
+
+
+def _units_of(db, passages: set[int]) -> list[int]:
+    ids = sorted(passages)
+    found: list[int] = []
+    for start in range(0, len(ids), 900):  # SQLite's limit on bound parameters
+        part = ids[start : start + 900]
+        found += [r[0] for r in db.execute(
+            f"SELECT unit_id FROM units WHERE chunk_id IN ({','.join('?' * len(part))})", part
+        )]
+    return found
+
+
+def _described(
+    pool: list[int],
+    lexical: list[tuple[int, float]],
+    unit_scores: dict[int, tuple[float, ...]],
+    shares: dict[int, float],
+    passage_doc: dict[int, int],
+) -> list[Candidate]:
+    """The pooled passages with their PASSAGE_FEATURES, in the order that tuple names them."""
+    keyword = dict(lexical)
+    keyword_rank = {chunk_id: rank for rank, (chunk_id, _) in enumerate(lexical)}
+    keyword_scaled = dict(zip(keyword, scaled(np.array(list(keyword.values()))).tolist(), strict=True))
+    best = np.array([max(unit_scores.get(c, (0.0,))) for c in pool])
+    second = np.array([sorted(unit_scores.get(c, (0.0,)), reverse=True)[1:2] or [0.0] for c in pool])[:, 0]
+    vector_scaled = scaled(best)
+    candidates = []
+    for i, chunk_id in enumerate(pool):
+        named = shares.get(passage_doc.get(chunk_id, -1), 0.0)
+        features = np.array([
+            keyword_scaled.get(chunk_id, 0.0),
+            1.0 / (1.0 + keyword_rank[chunk_id] / 10) if chunk_id in keyword_rank else 0.0,
+            best[i],
+            vector_scaled[i],
+            second[i],
+            named,
+            1.0 if shares and named == 0 else 0.0,
+        ])
+        candidates.append(Candidate(chunk_id, features, unit_scores.get(chunk_id, ()), named))
+    return candidates
 
 
 class QueryExpander:
@@ -259,21 +384,3 @@ def fts_query(text: str, phrases: list[str] = ()) -> str:
     terms = list(dict.fromkeys(w.lower() for w in words))
     terms += [" ".join(re.findall(r"[A-Za-z0-9]+", p.lower())) for p in phrases]
     return " OR ".join(f'"{t}"' for t in terms if t)
-
-
-def fuse(rankings: list[tuple[list[tuple[int, float]], float]]) -> list[tuple[int, float]]:
-    """The weighted sum of each (ranking, weight)'s scores, scaled from 0 at its worst
-    candidate to 1 at its best; a passage a ranking did not return counts as its worst.
-    Ties go to the lower passage id."""
-    scaled = [(_min_max(ranking), weight) for ranking, weight in rankings]
-    ids = {chunk_id for scores, _ in scaled for chunk_id in scores}
-    fused = {i: sum(weight * scores.get(i, 0.0) for scores, weight in scaled) for i in ids}
-    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
-
-
-def _min_max(ranking: list[tuple[int, float]]) -> dict[int, float]:
-    if not ranking:
-        return {}
-    low = min(score for _, score in ranking)
-    spread = max(score for _, score in ranking) - low or 1.0
-    return {chunk_id: (score - low) / spread for chunk_id, score in ranking}

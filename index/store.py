@@ -3,7 +3,7 @@
     INDEX_DIR/
       current -> gen-000007      symlink, replaced in one rename when an ingest finishes
       gen-000007/index.sqlite    documents, passages, records, FTS5 table, embedding cache
-      gen-000007/vectors.faiss   passage vectors keyed by chunk_id
+      gen-000007/vectors.faiss   unit vectors keyed by unit_id (units table: unit -> passage)
       .ingest.lock               held (flock) by the one running ingest
       last_run.json              summary of the latest ingest, even a no-op one
 

@@ -194,6 +194,10 @@ class Hit:
     section: str
     kind: str
     date: str
+    # How search saw it: each unit's cosine to the query (in ingest.units order) and the
+    # share of the names the query gives that are this document's (index.names).
+    unit_scores: tuple[float, ...] = ()
+    named: float = 0.0
 
     def citation(self) -> str:
         """The human-readable name used when citing this passage."""

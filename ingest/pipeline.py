@@ -36,10 +36,11 @@ from index.store import (
 from ingest.acronyms import find_acronyms
 from ingest.describe import date_words
 from ingest.duplicates import format_copies, near_duplicates
+from ingest.identity import identity_names
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.models import Chunk, Commitment, Decision
 from ingest.reader import READER_VERSION, DocumentContent, limit_worker_memory, read_document
-from ingest.vectors import PassageVectors, embedding_text
+from ingest.vectors import UnitVectors, unit_texts
 from settings import Settings, get_settings
 
 # A README or MANIFEST in a documents folder describes the files beside it; searched, it
@@ -161,7 +162,7 @@ def ingest_paths(
             built = read_meta(previous) if previous is not None else None
             report.re_read = built is not None and built.get("reader_version") != READER_VERSION
             plan, to_read = _plan(sources, previous, paths, report)
-            vectors = PassageVectors(settings.embedding, previous)
+            vectors = UnitVectors(settings.embedding, previous)
             report.re_embedded = built is not None and built.get("embedding_signature") != vectors.signature
             if to_read:
                 _read_all(to_read, plan, previous, vectors, report, settings, progress)
@@ -287,7 +288,7 @@ def _carry_over(stored: _StoredDocument, doc_id: int, report: IngestReport, to_r
         stored.previous_doc_id = doc_id
 
 
-def _read_all(to_read, plan, previous, vectors: PassageVectors, report, settings: Settings, progress) -> None:
+def _read_all(to_read, plan, previous, vectors: UnitVectors, report, settings: Settings, progress) -> None:
     """Read new and changed files in worker processes, each under its own bounds, and embed
     each one's passages as soon as it is read, while the workers read on. The largest files
     go first, so that no long read is left running alone at the end."""
@@ -338,7 +339,7 @@ def _read_all(to_read, plan, previous, vectors: PassageVectors, report, settings
             except Exception as exc:  # a reader bug on one file must not stop the others
                 _failed(stored, f"could not be read ({type(exc).__name__}: {str(exc)[:120]})", plan, old_by_path, report)
             if stored.content is not None:
-                vectors.embed_missing(vectors.texts(stored.content.title, stored.content.chunks))
+                vectors.embed_missing(vectors.texts(stored.content.chunks))
             if progress:
                 progress(Progress(done, len(to_read), name, pages, "reading"))
     report.pages_read = pages
@@ -399,7 +400,7 @@ def _count(report: IngestReport, plan, previous) -> None:
 
 
 def _write_generation(
-    index_dir, plan, previous, vectors: PassageVectors, settings: Settings, progress
+    index_dir, plan, previous, vectors: UnitVectors, settings: Settings, progress
 ) -> tuple[str, dict[str, str]]:
     """Write and switch in the new generation; its name, and the format copies it found."""
     writer = GenerationWriter(index_dir)
@@ -413,25 +414,30 @@ def _write_generation(
             (s for s in plan if s.content is not None or s.previous_doc_id is not None),
             key=lambda s: (s.path.name.lower(), str(s.path)),
         )
-        chunk_id = 0
+        chunk_id = unit_id = 0
         embed_texts: dict[str, str] = {}
         for doc_id, stored in enumerate(documents, start=1):
             meta, chunks, commitments, decisions = _document_rows(stored, previous)
+            opening = chunks[0].text if chunks else ""
             db.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents(doc_id, doc, path, title, kind, date, sha256, pages, size, source_format,"
+                " aliases, names) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc_id, stored.path.name, str(stored.path), meta["title"], meta["kind"], meta["date"],
-                 stored.sha256, meta["pages"], stored.size, meta["source_format"], json.dumps(stored.aliases)),
+                 stored.sha256, meta["pages"], stored.size, meta["source_format"], json.dumps(stored.aliases),
+                 json.dumps(identity_names(stored.path.name, meta["title"], opening, "\n".join(c.text for c in chunks)))),
             )
             for chunk in chunks:
                 chunk_id += 1
-                text = embedding_text(meta["title"], chunk)
-                embed_hash = vectors.key(text)
-                embed_texts.setdefault(embed_hash, text)
                 db.execute(
                     "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
                     (chunk_id, doc_id, chunk.ordinal, chunk.text, chunk.page_start, chunk.page_end,
-                     chunk.section, embed_hash),
+                     chunk.section, ""),
                 )
+                for position, text in enumerate(unit_texts(chunk)):
+                    unit_id += 1
+                    embed_hash = vectors.key(text)
+                    embed_texts.setdefault(embed_hash, text)
+                    db.execute("INSERT INTO units VALUES (?,?,?,?)", (unit_id, chunk_id, position, embed_hash))
                 db.execute(
                     "INSERT INTO chunks_fts(rowid, text, section, title) VALUES (?,?,?,?)",
                     (chunk_id, chunk.text, chunk.section, f"{meta['title']} {date_words(meta['date'])}"),
@@ -519,12 +525,12 @@ def _store_acronyms(db) -> None:
     db.executemany("INSERT INTO acronyms VALUES (?,?)", find_acronyms(texts).items())
 
 
-def _store_embeddings(db, vectors: PassageVectors, embed_texts: dict[str, str], progress) -> None:
-    """Every passage text's vector: reused, embedded while reading, or embedded now."""
+def _store_embeddings(db, vectors: UnitVectors, embed_texts: dict[str, str], progress) -> None:
+    """Every unit text's vector: reused, embedded while reading, or embedded now."""
 
     def embedded(done: int, total: int) -> None:
         if progress:
-            progress(Progress(done, total, "passages", 0, "embedding"))
+            progress(Progress(done, total, "units", 0, "embedding"))
 
     vectors.embed_missing(embed_texts, embedded)
     db.executemany("INSERT INTO embeddings VALUES (?,?)", ((key, vectors.vector(key)) for key in embed_texts))
@@ -532,7 +538,7 @@ def _store_embeddings(db, vectors: PassageVectors, embed_texts: dict[str, str], 
 
 def _all_vectors(db) -> tuple[np.ndarray, np.ndarray]:
     rows = db.execute(
-        "SELECT c.chunk_id, e.vector FROM chunks c JOIN embeddings e USING (embed_hash) ORDER BY c.chunk_id"
+        "SELECT u.unit_id, e.vector FROM units u JOIN embeddings e USING (embed_hash) ORDER BY u.unit_id"
     ).fetchall()
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)

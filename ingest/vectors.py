@@ -1,6 +1,7 @@
-"""Passage vectors for an ingest: reused from the last generation, or embedded once.
+"""Unit vectors for an ingest: reused from the last generation, or embedded once.
 
-A vector is keyed by a hash of the model, its weights and token limit, and the text embedded,
+Search and answers compare a question with each quotable unit of a passage (ingest.units),
+so a vector is made per unit, not per passage. A vector is keyed by a hash of the model, its weights and token limit, and the text embedded,
 so an unchanged passage is never embedded twice and a changed setting re-embeds all.
 The ingest embeds each document as soon as a worker has read it, so the embedding
 model works while the workers read the next files.
@@ -16,32 +17,34 @@ import numpy as np
 
 from index.embedders import get_embedder
 from ingest.models import Chunk
+from ingest.units import passage_units, unit_embedding_text
 from settings import EmbeddingSettings
 
 BATCH = 256  # texts per embed call: progress is reported between calls
 
 
-def embedding_text(title: str, chunk: Chunk) -> str:
-    """What the passage's vector is made from: its words under its document's and section's
-    names, so that a passage saying "we will" is near a question naming the strategy
-    (dropping them cost 0.065 recall@5 on the Leicester benchmark questions)."""
-    return f"{title}\n{chunk.section}\n{chunk.text}"
+VECTORS_OF = "units"  # what a generation's vectors are of; part of the signature, so older indexes re-embed
 
 
-class PassageVectors:
+def unit_texts(chunk: Chunk) -> list[str]:
+    """What each of a passage's units is embedded from, in unit order."""
+    return [unit_embedding_text(chunk.section, unit) for unit in passage_units(chunk.text)]
+
+
+class UnitVectors:
     def __init__(self, settings: EmbeddingSettings, previous: sqlite3.Connection | None) -> None:
         self.settings = settings
         self.model_id = settings.model_id
-        self.signature = f"{self.model_id}|{settings.weights}|{settings.embedding_max_tokens}"
+        self.signature = f"{self.model_id}|{settings.weights}|{settings.embedding_max_tokens}|{VECTORS_OF}"
         self.previous = previous
         self.fresh: dict[str, bytes] = {}
 
     def key(self, text: str) -> str:
         return hashlib.sha1(f"{self.signature}\n{text}".encode()).hexdigest()
 
-    def texts(self, title: str, chunks: Iterable[Chunk]) -> dict[str, str]:
-        """The texts to embed for these passages, by key."""
-        return {self.key(text): text for text in (embedding_text(title, chunk) for chunk in chunks)}
+    def texts(self, chunks: Iterable[Chunk]) -> dict[str, str]:
+        """The texts to embed for these passages' units, by key."""
+        return {self.key(text): text for chunk in chunks for text in unit_texts(chunk)}
 
     def embed_missing(self, texts: dict[str, str], progress: Callable[[int, int], None] | None = None) -> None:
         """Embed the texts that have no vector yet, neither fresh nor in the last generation."""
@@ -60,7 +63,7 @@ class PassageVectors:
     def vector(self, key: str) -> bytes:
         found = self.fresh.get(key) or self._old(key)
         if found is None:
-            raise KeyError(f"no vector for passage text {key}")
+            raise KeyError(f"no vector for unit text {key}")
         return found
 
     def _old(self, key: str) -> bytes | None:

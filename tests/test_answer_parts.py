@@ -7,13 +7,14 @@ from datetime import date
 import pytest
 
 from answer.cite import quote_units, support
-from answer.evidence import sentences, split_units
+from answer.evidence import split_units
 from answer.followup import resolve
 from answer.models import Turn
 from answer.question import analyse
 from answer.timewords import TimeScope, boosts, scope
 from answer.words import spelled_out
 from ingest.models import Hit
+from ingest.units import sentences
 
 
 def hit(text: str, chunk_id: int = 1, date_: str = "2024-02-13", page: int = 3) -> Hit:

@@ -13,7 +13,7 @@ from index.search import Searcher, SearchFilters
 from index.store import current_generation
 from ingest.models import Chunk
 from ingest.pipeline import ingest_paths
-from ingest.vectors import embedding_text
+from ingest.vectors import unit_texts
 
 SMALL = [
     "leicester/Leicestershire-CFS-Scrutiny-2020-09-01 - SEND and Inclusion Strategy 2020-2023.pdf",
@@ -96,7 +96,7 @@ def test_only_passages_never_seen_before_are_embedded(documents, corpus, tmp_pat
         "SELECT title, text, page_start, page_end, section, ordinal FROM chunks JOIN documents USING (doc_id)"
         " WHERE doc = ?", (Path(EXTRA).name,)
     ).fetchall()
-    new_paper = {embedding_text(row[0], Chunk(row[1], row[2], row[3], row[4], row[5])) for row in rows}
+    new_paper = {text for row in rows for text in unit_texts(Chunk(row[1], row[2], row[3], row[4], row[5]))}
     assert new_paper and sorted(embedded) == sorted(new_paper)  # each once, and nothing else
 
 
@@ -199,8 +199,8 @@ def test_a_folders_readme_or_manifest_is_skipped_unless_named(corpus, tmp_path, 
 
 def stored_vectors(index_dir: Path) -> dict[int, np.ndarray]:
     db = sqlite3.connect(current_generation(index_dir) / "index.sqlite")
-    rows = db.execute("SELECT chunk_id, vector FROM chunks JOIN embeddings USING (embed_hash)").fetchall()
-    return {chunk_id: np.frombuffer(vector, dtype=np.float32) for chunk_id, vector in rows}
+    rows = db.execute("SELECT unit_id, vector FROM units JOIN embeddings USING (embed_hash)").fetchall()
+    return {unit_id: np.frombuffer(vector, dtype=np.float32) for unit_id, vector in rows}
 
 
 def test_changing_the_embedding_weights_re_embeds_every_passage_with_nearly_the_same_vectors(
