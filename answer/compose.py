@@ -25,8 +25,8 @@ from answer.prompts import CANNOT_ANSWER
 from answer.question import QuestionInfo, analyse, split_parts
 from answer.records import answer_from_records
 from answer.refuse import QuestionSignals, judge, question_signals
-from answer.vocab import Vocabulary
 from index.search import SearchFilters
+from index.vocab import Vocabulary
 from ingest.acronyms import SEND_ACRONYMS
 from ingest.models import Hit
 

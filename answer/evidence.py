@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 
 from answer.question import QuestionInfo
-from answer.words import STOPWORDS, is_number, number_key, spelled_out, split_hyphens, stem, term_set, tokens
 from index.ranking import LinearModel, scaled
 from ingest.models import Hit
 from ingest.units import passage_units
+from ingest.words import STOPWORDS, is_number, number_key, spelled_out, split_hyphens, stem, term_set, tokens
 
 INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|above|previous)\b|"

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from answer.models import Turn
-from answer.words import STOPWORDS, tokens
 from errors import SendBotError
+from ingest.words import STOPWORDS, tokens
 
 OPENER = re.compile(
     r"^\W*(?:and|but|also|so|ok(?:ay)?|then)?\W*(?:what|how) about\b|^\W*(?:and|but|also)\b", re.I

@@ -19,11 +19,11 @@ from answer.cite import citation_for
 from answer.models import Answer, Citation
 from answer.prompts import CANNOT_ANSWER
 from answer.question import QuestionInfo
-from answer.vocab import Vocabulary
-from answer.words import content_terms, stem, term_set
 from errors import BadFilter
 from index.records import find_commitments, find_decisions
+from index.vocab import Vocabulary
 from ingest.models import Commitment, Decision, Hit
+from ingest.words import content_terms, stem, term_set
 
 NUMBER = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
 PRIORITY = re.compile(rf"\bpriority\s+({NUMBER})\b", re.I)

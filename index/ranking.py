@@ -1,7 +1,7 @@
 """How search orders its candidate passages: a linear model over a few signals, fitted on data.
 
-Each candidate passage is described by what keyword search, the unit vectors and the
-question's names say of it (PASSAGE_FEATURES); its score is a weighted sum of those, with
+Each candidate passage is described by what keyword search, the unit vectors, the
+question's names and its words' rarity say of it (PASSAGE_FEATURES); its score is a weighted sum of those, with
 weights fitted by logistic regression on the blind dev questions (bench/fit.py writes
 index/ranking.json), not set by hand. Keywords find exact acronyms and phrases that a small
 embedding model blurs, the best unit's vector finds the sentence that shares few words with
@@ -28,6 +28,8 @@ PASSAGE_FEATURES = (
     "vector_second",  # cosine of the second-best unit (a passage with two close units)
     "named",  # share of the question's naming words that are this document's names
     "named_other",  # 1 when the question names documents and this is none of them
+    "unit_coverage",  # rarity-weighted share of the question's words in the passage's best-covering unit
+    "coverage",  # the same share in the whole passage
 )
 
 

@@ -1,7 +1,7 @@
-"""Words as the answerer compares them: one tokeniser and one light stemmer for every module.
+"""Words as search and the answerer compare them: one tokeniser and one light stemmer for all.
 
-Selecting sentences, deciding to refuse and checking a model's reply all ask "does this
-text say the same words as that one?"; they must agree on what a word is, so the rule
+Ranking passages by their best unit, selecting sentences, deciding to refuse and checking a
+model's reply all ask "does this text say the same words as that one?"; they must agree on what a word is, so the rule
 lives here once. Numbers keep their inner '.', ',' and '%' so "£1.68" never matches "1".
 """
 
