@@ -80,7 +80,7 @@ def _answer(searcher, question: str) -> Answer:
 
 def _understood(searcher, question: str) -> tuple[QuestionInfo, Vocabulary]:
     info = analyse(question)
-    vocabulary = Vocabulary(searcher)
+    vocabulary = Vocabulary.live(searcher)
     info.expand({a: vocabulary.expansion(a) or SEND_ACRONYMS.get(a.upper(), "") for a in info.acronyms})
     return info, vocabulary
 

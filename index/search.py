@@ -123,7 +123,7 @@ class Searcher:
             self.db, self.vectors, self.generation, self.expander = db, vectors, generation, acronyms
             self.copy_passages, self.unit_passage, self.names = copy_passages, unit_passage, names
             self.passage_doc = passage_doc
-            self._words: dict[int, tuple[set[str], list[set[str]]]] = {}  # Searcher._passage_words
+            self._words: dict[int, tuple[set[str], list[set[str]]]] = {}  # this generation's, by _passage_words
 
     def _check_built(self, db) -> None:
         """Questions must be embedded by the model the units were, and an index from before
@@ -178,6 +178,7 @@ class Searcher:
         with self._lock:
             db, vectors, expander, copies = self.db, self.vectors, self.expander, self.copy_passages
             unit_passage, names, passage_doc = self.unit_passage, self.names, self.passage_doc
+            generation, words = self.generation, self._words
         allowed = self._allowed_ids(db, filters) if filters else None
         if allowed is not None and not allowed:
             return []
@@ -204,7 +205,8 @@ class Searcher:
         if not pool:
             return []
         unit_scores = self._unit_scores(vectors, db, query_vector, pool)
-        return _described(pool, lexical, unit_scores, shares, passage_doc, self._coverage(db, pool, content))
+        coverage = _coverage(Vocabulary(db, generation), _passage_words(db, words, pool), content)
+        return _described(pool, lexical, unit_scores, shares, passage_doc, coverage)
 
     def passage(self, chunk_id: int) -> tuple[str, str]:
         """A passage's document file name and text."""
@@ -212,38 +214,6 @@ class Searcher:
             "SELECT d.doc, c.text FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id = ?", (chunk_id,)
         ).fetchone()
         return row[0], row[1]
-
-    def _coverage(self, db, pool: list[int], query: str) -> dict[int, tuple[float, float]]:
-        """Per pooled passage, the rarity-weighted share of the question's words in its best-covering
-        unit and in the whole passage: the words of an answer tend to stand in one sentence
-        (blind dev recall@5 of the candidates as ranked: 0.861 without these, 0.898 with them)."""
-        terms = content_terms(query)
-        if not terms:
-            return {}
-        vocabulary = Vocabulary(self)
-        weights = {term: vocabulary.idf(word) for term, word in terms.items()}
-        total = sum(weights.values()) or 1.0
-        words = self._passage_words(db, pool)
-        found = {}
-        for chunk_id in pool:
-            passage, units = words[chunk_id]
-            best = max((sum(w for t, w in weights.items() if t in unit) for unit in units), default=0.0)
-            found[chunk_id] = (best / total, sum(w for t, w in weights.items() if t in passage) / total)
-        return found
-
-    def _passage_words(self, db, pool: list[int]) -> dict[int, tuple[set[str], list[set[str]]]]:
-        """The stemmed words of each passage and of each of its units, read once per generation."""
-        with self._lock:
-            known = self._words
-        missing = [c for c in pool if c not in known]
-        for start in range(0, len(missing), 900):  # SQLite's limit on bound parameters
-            part = missing[start : start + 900]
-            rows = db.execute(
-                f"SELECT chunk_id, text FROM chunks WHERE chunk_id IN ({','.join('?' * len(part))})", part
-            ).fetchall()
-            for chunk_id, text in rows:
-                known[chunk_id] = (term_set(text), [term_set(u.text) for u in passage_units(text)])
-        return {c: known.get(c, (set(), [])) for c in pool}
 
     def _allowed_ids(self, db, filters: SearchFilters) -> set[int]:
         where, params = filters.sql()
@@ -326,6 +296,41 @@ class Searcher:
             for candidate, score in ranked
             if candidate.chunk_id in by_id
         ]
+
+
+def _coverage(
+    vocabulary: Vocabulary, words: dict[int, tuple[set[str], list[set[str]]]], query: str
+) -> dict[int, tuple[float, float]]:
+    """Per passage, the rarity-weighted share of the question's words in its best-covering unit
+    and in the whole passage: the words of an answer tend to stand in one sentence (blind dev
+    recall@5 of the candidates as ranked: 0.861 without these, 0.898 with them)."""
+    terms = content_terms(query)
+    if not terms:
+        return {}
+    weights = {term: vocabulary.idf(word) for term, word in terms.items()}
+    total = sum(weights.values()) or 1.0
+    found = {}
+    for chunk_id, (passage, units) in words.items():
+        best = max((sum(w for t, w in weights.items() if t in unit) for unit in units), default=0.0)
+        found[chunk_id] = (best / total, sum(w for t, w in weights.items() if t in passage) / total)
+    return found
+
+
+def _passage_words(
+    db, known: dict[int, tuple[set[str], list[set[str]]]], pool: list[int]
+) -> dict[int, tuple[set[str], list[set[str]]]]:
+    """The stemmed words of each pooled passage and of each of its units, from `known` (one
+    generation's cache, filled here from that generation's db) or read once."""
+    missing = [c for c in pool if c not in known]
+    for start in range(0, len(missing), 900):  # SQLite's limit on bound parameters
+        part = missing[start : start + 900]
+        rows = db.execute(
+            f"SELECT chunk_id, text FROM chunks WHERE chunk_id IN ({','.join('?' * len(part))})", part
+        ).fetchall()
+        for chunk_id, text in rows:
+            units = [term_set(u.text) for u in passage_units(text)]
+            known[chunk_id] = (set().union(*units), units)
+    return {c: known.get(c, (set(), [])) for c in pool}
 
 
 def _units_of(db, passages: set[int]) -> list[int]:

@@ -21,16 +21,21 @@ _lock = threading.Lock()
 
 
 class Vocabulary:
-    """Passage frequencies of words in the searcher's live generation."""
+    """Passage frequencies of words in one generation of the index."""
 
-    def __init__(self, searcher) -> None:
-        searcher.refresh()  # a re-ingest since the last question: its words count (and exist) now
-        self.db = searcher.db
-        self.generation = str(searcher.generation)
+    def __init__(self, db, generation) -> None:
+        self.db = db
+        self.generation = str(generation)
         with _lock:
             if self.generation not in _sizes:
                 _sizes[self.generation] = int(self.db.execute("SELECT count(*) FROM chunks").fetchone()[0])
         self.size = _sizes[self.generation]
+
+    @classmethod
+    def live(cls, searcher) -> Vocabulary:
+        """The searcher's live generation's: after a re-ingest, its words count (and exist) at once."""
+        searcher.refresh()
+        return cls(searcher.db, searcher.generation)
 
     def passages_with(self, word: str) -> int:
         """How many passages contain the word (FTS5's porter stemming applies)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Words that carry no evidence: grammar, question words, and the filler staff put
 # around a question ("roughly", "according to the report").
@@ -68,6 +69,7 @@ def number_key(token: str) -> str:
     return token.lstrip("£$").replace(",", "").rstrip("%").rstrip(".")
 
 
+@lru_cache(maxsize=1 << 18)  # words repeat: search stems every candidate passage's words
 def stem(word: str) -> str:
     """A deliberately light stemmer: plurals, possessives and common verb endings.
 
@@ -123,11 +125,18 @@ def term_set(text: str) -> set[str]:
     """Every stem in a text (stop words included), with number words also as digits."""
     out: set[str] = set()
     for token in tokens(text):
-        for part in split_hyphens(token):
-            out.add(stem(part))
-            if part.lower() in NUMBER_WORDS:
-                out.add(NUMBER_WORDS[part.lower()])
+        out.update(_token_stems(token))
     return out
+
+
+@lru_cache(maxsize=1 << 18)
+def _token_stems(token: str) -> tuple[str, ...]:
+    stems = []
+    for part in split_hyphens(token):
+        stems.append(stem(part))
+        if part.lower() in NUMBER_WORDS:
+            stems.append(NUMBER_WORDS[part.lower()])
+    return tuple(stems)
 
 
 def numbers(text: str) -> set[str]:
