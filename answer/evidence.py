@@ -49,7 +49,7 @@ PERSON = re.compile(  # a person, by title or role, or an organisation
     r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Sir|Dame|Professor)\.?\s+[A-Z]|"
     r"\b[A-Z][a-z]+ [A-Z][a-z'\-]+,? (?:[A-Z][a-z]+ )*(?:Officer|Director|Manager|Lead|Head|Chair|Chairman|Leader|"
     r"Member|Adviser|Advisor|Executive|Commissioner|Principal)\b|"
-    r"\b(?:Director|Officer|Manager|Lead|Head of|Chair(?:man)?|Leader|Author|Owner|Europe|Ltd|Limited)\b"
+    r"\b(?:Director|Officer|Manager|Lead|Head of|Chair(?:man)?|Leader|Author|Owner|Ltd|Limited)\b"
 )
 VOTE = re.compile(r"\bApproved:\s*\d|\bunanimous\w*|\bvot(?:e|ed|ing)\b|\bcarried\b", re.I)
 SHORT = 90  # a unit this short is quoted with its neighbour

@@ -29,24 +29,6 @@ KIND_PATTERNS = {
     "decision": r"\bdecid\w*|\bdecision\b|\bresolv\w*|\bagreed\b|\bconclu\w*|\boutcome\b|\bhappened\b",
 }
 ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}s?$")
-# Capitalised words that are not names of anything in particular.
-# The words staff ask with and the words council papers answer with.
-ALTERNATES = {
-    "wrote": {"author"},
-    "write": {"author"},
-    "written": {"author"},
-    "conclude": {"outcome", "conclusion", "summary"},
-    "conclusion": {"outcome", "summary"},
-    "responsible": {"lead", "owner", "accountable"},
-    "own": {"owner", "lead"},
-    "back": {"agree", "support"},
-    "kick": {"start", "commence", "embark", "launch"},
-    "start": {"commence", "embark", "launch"},
-    "signed": {"sign"},
-    "head": {"lead"},
-    "paper": {"report"},
-    "report": {"paper"},
-}
 PERCENT = re.compile(r"\b(?:percentage|per ?cent|proportion|share|rate)\b", re.I)
 MONEY = re.compile(
     r"\bhow much\b.*\b(?:budget|cost|costs|spend|spent|funding|fund|deficit|overspend|underspend|"
@@ -54,6 +36,7 @@ MONEY = re.compile(
     r"\b(?:budget|cost|spend|funding|deficit|overspend|worth)\b.*\bhow much\b",
     re.I,
 )
+# Capitalised words that are not names of anything in particular.
 GENERIC_CAPITALS = frozenset(
     """what which who whom whose when where why how is are was were do does did can could has have had
     will would should tell list show give and in on at of for the a an by from to with year years
@@ -91,8 +74,8 @@ class QuestionInfo:
 
     def matches(self, term: str, present: set[str]) -> bool:
         """Whether a question term is among a text's stems: itself, a longer form
-        ("chair" in "chairman") or one of the words papers use for it."""
-        if term in present or ALTERNATES.get(term, set()) & present:
+        ("chair" in "chairman") or an acronym's spelled-out words."""
+        if term in present:
             return True
         if "-" in term and all(stem(part) in present for part in term.split("-") if part):
             return True  # "take-up" in "the take up of places"

@@ -31,7 +31,7 @@ from ingest.words import is_number, term_set, tokens
 # that no indexed word even begins with ("Stockport", "Surrey"; not "Exec", "Sept" or "SALT") is
 # about something the documents never mention. Ablation (bench/results/refusal.md, at the fitted
 # threshold): on dev it refuses 2 of 33 unanswerable questions more for 1 of 137 answerable; on
-# test 1 of 23 more for none.
+# test 2 of 23 more for none.
 UNKNOWN_NAME = re.compile(r"^[A-Z][a-z]{3,}$")
 REFUSAL_FEATURES = (
     "best",  # the unit model's log-odds for the best unit

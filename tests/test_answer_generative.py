@@ -113,7 +113,7 @@ INJECTED = passage(
 )
 
 
-PRESENTED = "Who presented the de-delegation paper at the February 2024 Schools Forum?"
+PRESENTED = "Who presented the de-delegation report at the February 2024 Schools Forum?"
 
 
 def test_answer_through_the_model_cites_the_passages_and_is_checked(llm_searcher, fake_chat, caplog):
