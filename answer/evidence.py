@@ -152,16 +152,16 @@ def score_units(
     its probability of holding the answer. `boosts` marks passages (chunk id) from the period
     asked about; `documents` gives, per unit key, its document's missing names and lacking
     words (answer.refuse.question_signals)."""
-    features = unit_features(info, units, weights, boosts, documents)
     if not units:
         return
+    features = _unit_features(info, units, weights, boosts, documents)
     probabilities = unit_model().probabilities(features)
     for unit, row, probability in zip(units, features, probabilities, strict=True):
         unit.features = row
         unit.score = 0.0 if is_instruction(unit.text) else float(probability)
 
 
-def unit_features(
+def _unit_features(
     info: QuestionInfo,
     units: list[Unit],
     weights: dict[str, float],

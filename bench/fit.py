@@ -37,13 +37,13 @@ from answer.cite import quote_units  # noqa: E402
 from answer.compose import scored_units  # noqa: E402
 from answer.evidence import UNIT_FEATURES, WEIGHTS_FILE, select, unit_model  # noqa: E402
 from answer.refuse import REFUSAL_FEATURES, refusal_features, refusal_model  # noqa: E402
+from bench.answers import ANSWER_CHARS  # noqa: E402
 from bench.blind import BLIND_INDEXES, blind_questions, ensure_index  # noqa: E402
 from bench.common import DEFAULT_CORPUS, REPO_ROOT, is_relevant, write_report  # noqa: E402
 from index.ranking import PASSAGE_FEATURES, passage_model  # noqa: E402
 from index.ranking import WEIGHTS_FILE as PASSAGE_WEIGHTS  # noqa: E402
 from index.search import Searcher  # noqa: E402
 
-ANSWER_CHARS = 1200
 MAX_FALSE_REFUSALS = 0.10
 PAIRS_PER_RELEVANT = 50
 THRESHOLDS = [round(t, 2) for t in np.arange(0.02, 0.81, 0.02)]

@@ -75,8 +75,8 @@ def m002_acronyms(db: sqlite3.Connection) -> None:
 
 @migration
 def m003_units_and_names(db: sqlite3.Connection) -> None:
-    """Vectors are of a passage's quotable units (ingest.units), and each document records
-    whose it is (ingest.identity)."""
+    """Vectors are of a passage's quotable units (ingest.units), which now carry the embedding
+    hash a passage did, and each document records whose it is (ingest.identity)."""
     db.executescript(
         """
         CREATE TABLE units (
@@ -86,6 +86,7 @@ def m003_units_and_names(db: sqlite3.Connection) -> None:
             embed_hash TEXT NOT NULL
         );
         CREATE INDEX units_chunk ON units(chunk_id);
+        ALTER TABLE chunks DROP COLUMN embed_hash;
         ALTER TABLE documents ADD COLUMN names TEXT NOT NULL DEFAULT '[]';  -- JSON: ingest.identity
         """
     )

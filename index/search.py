@@ -112,17 +112,21 @@ class Searcher:
         vectors = faiss.read_index(str(generation / VECTORS_NAME))
         acronyms = QueryExpander(dict(db.execute("SELECT acronym, expansion FROM acronyms").fetchall()))
         copy_passages = _format_copy_passages(db)
-        unit_passage = np.zeros(1, dtype=np.int64)
-        rows = db.execute("SELECT unit_id, chunk_id FROM units ORDER BY unit_id").fetchall()
-        if rows:
-            unit_passage = np.zeros(rows[-1][0] + 1, dtype=np.int64)
-            unit_passage[[r[0] for r in rows]] = [r[1] for r in rows]
+        rows = db.execute("SELECT unit_id, chunk_id FROM units ORDER BY chunk_id, position").fetchall()
+        unit_passage = np.zeros(max((r[0] for r in rows), default=0) + 1, dtype=np.int64)
+        passage_units: dict[int, list[int]] = {}  # each passage's unit ids, in unit order
+        for unit_id, chunk_id in rows:
+            unit_passage[unit_id] = chunk_id
+            passage_units.setdefault(chunk_id, []).append(unit_id)
         names = DocumentNames(db.execute("SELECT doc_id, names FROM documents").fetchall())
         passage_doc = dict(db.execute("SELECT chunk_id, doc_id FROM chunks").fetchall())
+        doc_passages: dict[int, list[int]] = {}
+        for chunk_id, doc_id in passage_doc.items():
+            doc_passages.setdefault(doc_id, []).append(chunk_id)
         with self._lock:
             self.db, self.vectors, self.generation, self.expander = db, vectors, generation, acronyms
             self.copy_passages, self.unit_passage, self.names = copy_passages, unit_passage, names
-            self.passage_doc = passage_doc
+            self.passage_units, self.passage_doc, self.doc_passages = passage_units, passage_doc, doc_passages
             self._words: dict[int, tuple[set[str], list[set[str]]]] = {}  # this generation's, by _passage_words
 
     def _check_built(self, db) -> None:
@@ -162,26 +166,32 @@ class Searcher:
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
         """The k best passages for the query, by index.ranking's fitted model."""
-        candidates = self.candidates(query, filters)
+        db, candidates = self._candidates(query, filters)
         if not candidates:
             return []
         scores = passage_model().scores(np.stack([c.features for c in candidates]))
         order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i].chunk_id))
         ranked = [(candidates[i], float(scores[i])) for i in order[: k * 2]]
-        return distinct(self._hits(ranked))[:k]
+        return distinct(_hits(db, ranked))[:k]
 
     def candidates(self, query: str, filters: SearchFilters | None = None) -> list[Candidate]:
         """Every passage the keywords, the unit vectors or the question's names bring up, with
         the signals index.ranking weighs. Filters and format copies apply before anything is
         ranked, so an excluded passage never takes an allowed one's place."""
+        return self._candidates(query, filters)[1]
+
+    def _candidates(self, query: str, filters: SearchFilters | None) -> tuple[object, list[Candidate]]:
+        """The candidates, and the generation's db they were read from: one snapshot per query,
+        so an ingest switching generations mid-query never mixes two."""
         self.refresh()
         with self._lock:
             db, vectors, expander, copies = self.db, self.vectors, self.expander, self.copy_passages
-            unit_passage, names, passage_doc = self.unit_passage, self.names, self.passage_doc
+            unit_passage, passage_units, names = self.unit_passage, self.passage_units, self.names
+            passage_doc, doc_passages = self.passage_doc, self.doc_passages
             generation, words = self.generation, self._words
         allowed = self._allowed_ids(db, filters) if filters else None
         if allowed is not None and not allowed:
-            return []
+            return db, []
         shares = names.shares(query)
         # The words that name documents choose the documents, not the passages in them (blind dev
         # recall@5 with them kept in the query: other areas 0.789, Kent 0.844, Leicester 0.796;
@@ -192,21 +202,21 @@ class Searcher:
         with self._lock:
             query_vector = self.embedder.embed([content])[0]
         match = fts_query(content, expander.alternatives(content))
-        lexical = self._lexical(db, match, allowed, CANDIDATES)
-        dense = self._dense(vectors, unit_passage, query_vector, db, allowed, UNIT_CANDIDATES)
+        lexical = _lexical(db, match, allowed, CANDIDATES)
+        dense = _dense(vectors, unit_passage, passage_units, query_vector, allowed, UNIT_CANDIDATES)
         if shares:  # the named documents' own best passages join the candidates
-            named = {c for c, d in passage_doc.items() if d in shares and (allowed is None or c in allowed)}
-            lexical += [hit for hit in self._lexical(db, match, named, NAMED_CANDIDATES) if hit not in lexical]
-            dense.update(self._dense(vectors, unit_passage, query_vector, db, named, NAMED_CANDIDATES * 5))
+            named = {c for d in shares for c in doc_passages.get(d, ()) if allowed is None or c in allowed}
+            lexical += [hit for hit in _lexical(db, match, named, NAMED_CANDIDATES) if hit not in lexical]
+            dense.update(_dense(vectors, unit_passage, passage_units, query_vector, named, NAMED_CANDIDATES * 5))
         if copies and not (filters and filters.docs):  # a copy named in a filter is searched as asked
             lexical = [hit for hit in lexical if hit[0] not in copies]
             dense = {c: scores for c, scores in dense.items() if c not in copies}
         pool = list(dict.fromkeys([c for c, _ in lexical] + sorted(dense, key=lambda c: -max(dense[c]))[:CANDIDATES]))
         if not pool:
-            return []
-        unit_scores = self._unit_scores(vectors, db, query_vector, pool)
+            return db, []
+        unit_scores = _unit_scores(vectors, passage_units, query_vector, pool)
         coverage = _coverage(Vocabulary(db, generation), _passage_words(db, words, pool), content)
-        return _described(pool, lexical, unit_scores, shares, passage_doc, coverage)
+        return db, _described(pool, lexical, unit_scores, shares, passage_doc, coverage)
 
     def passage(self, chunk_id: int) -> tuple[str, str]:
         """A passage's document file name and text."""
@@ -220,82 +230,84 @@ class Searcher:
         sql = f"SELECT c.chunk_id FROM chunks c JOIN documents d USING (doc_id) WHERE {where}"
         return {row[0] for row in db.execute(sql, params)}
 
-    def _dense(self, vectors, unit_passage, query_vector, db, allowed, n: int) -> dict[int, list[float]]:
-        """Passages of the n units nearest the question, with those units' cosines."""
-        import faiss
 
-        if vectors.ntotal == 0:
+def _dense(vectors, unit_passage, passage_units, query_vector, allowed, n: int) -> dict[int, list[float]]:
+    """Passages of the n units nearest the question, with those units' cosines."""
+    import faiss
+
+    if vectors.ntotal == 0:
+        return {}
+    params = None
+    if allowed is not None:
+        if not allowed:
             return {}
-        params = None
-        if allowed is not None:
-            if not allowed:
-                return {}
-            units = _units_of(db, allowed)
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.array(units, dtype=np.int64)))
-        scores, ids = vectors.search(query_vector[None, :], min(n, vectors.ntotal), params=params)
-        found: dict[int, list[float]] = {}
-        for unit_id, score in zip(ids[0], scores[0], strict=True):
-            if unit_id >= 0:
-                found.setdefault(int(unit_passage[unit_id]), []).append(float(score))
-        return found
+        units = [u for chunk_id in allowed for u in passage_units.get(chunk_id, ())]
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.array(units, dtype=np.int64)))
+    scores, ids = vectors.search(query_vector[None, :], min(n, vectors.ntotal), params=params)
+    found: dict[int, list[float]] = {}
+    for unit_id, score in zip(ids[0], scores[0], strict=True):
+        if unit_id >= 0:
+            found.setdefault(int(unit_passage[unit_id]), []).append(float(score))
+    return found
 
-    def _unit_scores(self, vectors, db, query_vector, pool: list[int]) -> dict[int, tuple[float, ...]]:
-        """Each pooled passage's units' cosines to the question, in unit order."""
-        rows = db.execute(
-            f"SELECT unit_id, chunk_id FROM units WHERE chunk_id IN ({','.join('?' * len(pool))}) "
-            "ORDER BY chunk_id, position",
-            pool,
-        ).fetchall()
-        if not rows:
-            return {}
-        ids = np.array([r[0] for r in rows], dtype=np.int64)
-        cosines = vectors.reconstruct_batch(ids) @ query_vector
-        by_passage: dict[int, list[float]] = {}
-        for (_, chunk_id), cosine in zip(rows, cosines.tolist(), strict=True):
-            by_passage.setdefault(chunk_id, []).append(cosine)
-        return {chunk_id: tuple(values) for chunk_id, values in by_passage.items()}
 
-    def _lexical(self, db, match: str, allowed: set[int] | None, n: int) -> list[tuple[int, float]]:
-        if not match or (allowed is not None and not allowed):
-            return []
-        rows = db.execute(
-            f"SELECT rowid, bm25(chunks_fts, {FTS_WEIGHTS}) AS rank FROM chunks_fts "
-            "WHERE chunks_fts MATCH ? ORDER BY rank, rowid LIMIT ?",
-            (match, n * (4 if allowed is not None else 1)),
-        ).fetchall()
-        ranked = [(int(r[0]), -float(r[1])) for r in rows]
-        if allowed is not None:
-            ranked = [(i, s) for i, s in ranked if i in allowed]
-        return ranked[:n]
+def _unit_scores(vectors, passage_units, query_vector, pool: list[int]) -> dict[int, tuple[float, ...]]:
+    """Each pooled passage's units' cosines to the question, in unit order."""
+    owned = [(chunk_id, passage_units.get(chunk_id, [])) for chunk_id in pool]
+    ids = np.array([u for _, units in owned for u in units], dtype=np.int64)
+    if not len(ids):
+        return {}
+    cosines = (vectors.reconstruct_batch(ids) @ query_vector).tolist()
+    found, start = {}, 0
+    for chunk_id, units in owned:
+        if units:
+            found[chunk_id] = tuple(cosines[start : start + len(units)])
+            start += len(units)
+    return found
 
-    def _hits(self, ranked: list[tuple[Candidate, float]]) -> list[Hit]:
-        if not ranked:
-            return []
-        ids = [candidate.chunk_id for candidate, _ in ranked]
-        rows = self.db.execute(
-            "SELECT c.chunk_id, c.text, c.page_start, c.page_end, c.section, d.doc, d.title, d.kind, d.date "
-            f"FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id IN ({','.join('?' * len(ids))})",
-            ids,
-        ).fetchall()
-        by_id = {row["chunk_id"]: row for row in rows}
-        return [
-            Hit(
-                chunk_id=candidate.chunk_id,
-                score=score,
-                text=by_id[candidate.chunk_id]["text"],
-                doc=by_id[candidate.chunk_id]["doc"],
-                title=by_id[candidate.chunk_id]["title"],
-                page=by_id[candidate.chunk_id]["page_start"],
-                page_end=by_id[candidate.chunk_id]["page_end"],
-                section=by_id[candidate.chunk_id]["section"],
-                kind=by_id[candidate.chunk_id]["kind"],
-                date=by_id[candidate.chunk_id]["date"],
-                unit_scores=candidate.unit_scores,
-                named=candidate.named,
-            )
-            for candidate, score in ranked
-            if candidate.chunk_id in by_id
-        ]
+
+def _lexical(db, match: str, allowed: set[int] | None, n: int) -> list[tuple[int, float]]:
+    if not match or (allowed is not None and not allowed):
+        return []
+    rows = db.execute(
+        f"SELECT rowid, bm25(chunks_fts, {FTS_WEIGHTS}) AS rank FROM chunks_fts "
+        "WHERE chunks_fts MATCH ? ORDER BY rank, rowid LIMIT ?",
+        (match, n * (4 if allowed is not None else 1)),
+    ).fetchall()
+    ranked = [(int(r[0]), -float(r[1])) for r in rows]
+    if allowed is not None:
+        ranked = [(i, s) for i, s in ranked if i in allowed]
+    return ranked[:n]
+
+
+def _hits(db, ranked: list[tuple[Candidate, float]]) -> list[Hit]:
+    if not ranked:
+        return []
+    ids = [candidate.chunk_id for candidate, _ in ranked]
+    rows = db.execute(
+        "SELECT c.chunk_id, c.text, c.page_start, c.page_end, c.section, d.doc, d.title, d.kind, d.date "
+        f"FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id IN ({','.join('?' * len(ids))})",
+        ids,
+    ).fetchall()
+    by_id = {row["chunk_id"]: row for row in rows}
+    return [
+        Hit(
+            chunk_id=candidate.chunk_id,
+            score=score,
+            text=by_id[candidate.chunk_id]["text"],
+            doc=by_id[candidate.chunk_id]["doc"],
+            title=by_id[candidate.chunk_id]["title"],
+            page=by_id[candidate.chunk_id]["page_start"],
+            page_end=by_id[candidate.chunk_id]["page_end"],
+            section=by_id[candidate.chunk_id]["section"],
+            kind=by_id[candidate.chunk_id]["kind"],
+            date=by_id[candidate.chunk_id]["date"],
+            unit_scores=candidate.unit_scores,
+            named=candidate.named,
+        )
+        for candidate, score in ranked
+        if candidate.chunk_id in by_id
+    ]
 
 
 def _coverage(
@@ -331,17 +343,6 @@ def _passage_words(
             units = [term_set(u.text) for u in passage_units(text)]
             known[chunk_id] = (set().union(*units), units)
     return {c: known.get(c, (set(), [])) for c in pool}
-
-
-def _units_of(db, passages: set[int]) -> list[int]:
-    ids = sorted(passages)
-    found: list[int] = []
-    for start in range(0, len(ids), 900):  # SQLite's limit on bound parameters
-        part = ids[start : start + 900]
-        found += [r[0] for r in db.execute(
-            f"SELECT unit_id FROM units WHERE chunk_id IN ({','.join('?' * len(part))})", part
-        )]
-    return found
 
 
 def _described(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import sqlite3
 import threading
+from collections.abc import Callable
 
 _cache: dict[tuple[str, str], object] = {}  # per generation: counts, document sets
 _sizes: dict[str, int] = {}
@@ -39,22 +40,13 @@ class Vocabulary:
 
     def passages_with(self, word: str) -> int:
         """How many passages contain the word (FTS5's porter stemming applies)."""
-        key = (self.generation, word.lower())
-        with _lock:
-            if key in _cache:
-                return _cache[key]
         phrase = '"' + word.rstrip("*").replace('"', " ") + '"' + ("*" if word.endswith("*") else "")
-        try:
-            count = int(
-                self.db.execute(
-                    "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (phrase,)
-                ).fetchone()[0]
-            )
-        except sqlite3.OperationalError:  # a token FTS5 cannot parse counts as unseen, not as an error
-            count = 0
-        with _lock:
-            _cache[key] = count
-        return count
+        return self._cached(
+            word.lower(), 0,
+            lambda: int(self.db.execute(
+                "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (phrase,)
+            ).fetchone()[0]),
+        )
 
     def passages_starting(self, prefix: str) -> int:
         """How many passages have a word beginning with the prefix ("Sept" in "September")."""
@@ -74,42 +66,42 @@ class Vocabulary:
     def in_document(self, word: str, doc: str) -> int:
         """In how many passages (or the title) of one document the word occurs, counting to 2:
         once may be by chance ("125 Norfolk Street" in a letter's address), twice is a subject."""
-        key = (self.generation, f"{word.lower()}\0{doc}")
-        with _lock:
-            if key in _cache:
-                return _cache[key]
-        try:
-            count = len(
-                self.db.execute(
-                    "SELECT 1 FROM chunks_fts f JOIN chunks c ON c.chunk_id = f.rowid "
-                    "JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ? AND d.doc = ? LIMIT 2",
-                    ('"' + word.replace('"', " ") + '"', doc),
-                ).fetchall()
-            )
-        except sqlite3.OperationalError:
-            count = 0
-        with _lock:
-            _cache[key] = count
-        return count
+        return self._cached(
+            f"{word.lower()}\0{doc}", 0,
+            lambda: len(self.db.execute(
+                "SELECT 1 FROM chunks_fts f JOIN chunks c ON c.chunk_id = f.rowid "
+                "JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ? AND d.doc = ? LIMIT 2",
+                (_phrase(word), doc),
+            ).fetchall()),
+        )
 
     def documents_with(self, word: str) -> frozenset[str]:
         """The file names of the documents with the word in some passage or title."""
-        key = (self.generation, f"{word.lower()}\0*docs")
+        return self._cached(
+            f"{word.lower()}\0*docs", frozenset(),
+            lambda: frozenset(row[0] for row in self.db.execute(
+                "SELECT DISTINCT d.doc FROM chunks_fts f JOIN chunks c ON c.chunk_id = f.rowid "
+                "JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ?",
+                (_phrase(word),),
+            )),
+        )
+
+    def _cached(self, key: str, unparsable, lookup: Callable[[], object]):
+        """One lookup per word and generation; a token FTS5 cannot parse counts as unseen
+        (`unparsable`), not as an error."""
+        key = (self.generation, key)
         with _lock:
             if key in _cache:
                 return _cache[key]
         try:
-            found = frozenset(
-                row[0]
-                for row in self.db.execute(
-                    "SELECT DISTINCT d.doc FROM chunks_fts f JOIN chunks c ON c.chunk_id = f.rowid "
-                    "JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ?",
-                    ('"' + word.replace('"', " ") + '"',),
-                )
-            )
+            found = lookup()
         except sqlite3.OperationalError:
-            found = frozenset()
+            found = unparsable
         with _lock:
             _cache[key] = found
         return found
 
+
+def _phrase(word: str) -> str:
+    """The word as one FTS5 phrase, its own quotes made inert."""
+    return '"' + word.replace('"', " ") + '"'

@@ -429,9 +429,8 @@ def _write_generation(
             for chunk in chunks:
                 chunk_id += 1
                 db.execute(
-                    "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
-                    (chunk_id, doc_id, chunk.ordinal, chunk.text, chunk.page_start, chunk.page_end,
-                     chunk.section, ""),
+                    "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
+                    (chunk_id, doc_id, chunk.ordinal, chunk.text, chunk.page_start, chunk.page_end, chunk.section),
                 )
                 for position, text in enumerate(unit_texts(chunk)):
                     unit_id += 1

@@ -1,8 +1,9 @@
 """Unit vectors for an ingest: reused from the last generation, or embedded once.
 
 Search and answers compare a question with each quotable unit of a passage (ingest.units),
-so a vector is made per unit, not per passage. A vector is keyed by a hash of the model, its weights and token limit, and the text embedded,
-so an unchanged passage is never embedded twice and a changed setting re-embeds all.
+so a vector is made per unit, not per passage. A vector is keyed by a hash of the model, its
+weights and token limit, and the text embedded, so a unit text is never embedded twice and a
+changed setting re-embeds all.
 The ingest embeds each document as soon as a worker has read it, so the embedding
 model works while the workers read the next files.
 """

@@ -28,7 +28,8 @@ def index_content(index_dir: Path) -> dict:
     db = sqlite3.connect(current_generation(index_dir) / "index.sqlite")
     content = {
         "documents": db.execute("SELECT doc_id, doc, title, kind, date, sha256, pages FROM documents ORDER BY doc_id").fetchall(),
-        "chunks": db.execute("SELECT chunk_id, doc_id, text, page_start, page_end, section, embed_hash FROM chunks ORDER BY chunk_id").fetchall(),
+        "chunks": db.execute("SELECT chunk_id, doc_id, text, page_start, page_end, section FROM chunks ORDER BY chunk_id").fetchall(),
+        "units": db.execute("SELECT * FROM units ORDER BY unit_id").fetchall(),
         "commitments": db.execute("SELECT * FROM commitments ORDER BY commitment_id").fetchall(),
         "decisions": db.execute("SELECT * FROM decisions ORDER BY decision_id").fetchall(),
     }

@@ -59,7 +59,7 @@ def run_ingest(folder: Path, index_dir: Path, timeout: float = 900, env: dict | 
 
 
 def index_content(index_dir: Path) -> dict:
-    """Every row a reader can see (documents, passages, records), in a comparable form."""
+    """Every row a reader can see (documents, passages, units, records), in a comparable form."""
     from index.store import DB_NAME, current_generation
 
     db = sqlite3.connect(f"file:{current_generation(index_dir) / DB_NAME}?mode=ro", uri=True)
@@ -69,8 +69,9 @@ def index_content(index_dir: Path) -> dict:
                 "SELECT doc_id, doc, title, kind, date, sha256, pages, size, source_format, aliases"
                 " FROM documents ORDER BY doc_id").fetchall(),
             "chunks": db.execute(
-                "SELECT chunk_id, doc_id, ordinal, text, page_start, page_end, section, embed_hash"
+                "SELECT chunk_id, doc_id, ordinal, text, page_start, page_end, section"
                 " FROM chunks ORDER BY chunk_id").fetchall(),
+            "units": db.execute("SELECT unit_id, chunk_id, position, embed_hash FROM units ORDER BY unit_id").fetchall(),
             "commitments": db.execute("SELECT * FROM commitments ORDER BY commitment_id").fetchall(),
             "decisions": db.execute("SELECT * FROM decisions ORDER BY decision_id").fetchall(),
         }
