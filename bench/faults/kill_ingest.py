@@ -6,14 +6,14 @@ folder changes (the rest of the corpus added, one document removed, one renamed)
 fixed seed from [0, T] where T is how long that ingest takes when left alone (measured
 first, on a copy). Every other kill waits instead for the ingest to start writing its new
 generation and comes a random part of the calibrated writing time later: the writing is a
-few seconds of the run, and the kills must land there too, not only while files are read.
-After every kill:
+few seconds of the run, and the kills must land there too, not only while files are read (if
+none has by the last kill, the last one aims there until one lands). After every kill:
 
   - `current` still names the previous generation, and the SQLite file passes
     `PRAGMA integrity_check`;
   - every question of bench/questions.jsonl gets exactly the same results from a freshly
     opened reader as before the first kill (passage ids, documents, pages, scores, texts);
-  - every row a reader can see (documents, passages, commitments, decisions) is unchanged:
+  - every row a reader can see (documents, passages, units, commitments, decisions) is unchanged:
     none of the added documents is half there;
   - the ingest lock is free (the kernel dropped the dead process's flock);
   - the worker processes of the killed ingest are gone within 5 s (counted if not; then killed).
@@ -219,7 +219,11 @@ def run(base: list[Path], added: list[Path], work: Path, kills: int, seed: int, 
     trials, restored = [], 0
     max_attempts = max_attempts or kills * 3
     while sum(1 for t in trials if t["killed"]) < kills and len(trials) < max_attempts:
-        if len(trials) % 2:
+        killed_so_far = [t for t in trials if t["killed"]]
+        # every other kill aims at the writing, which can finish before its kill lands: the last
+        # kill aims there too until one has landed, so both phases are always covered
+        writing_missing = len(killed_so_far) == kills - 1 and all(t["phase"] != "writing" for t in killed_so_far)
+        if len(trials) % 2 or writing_missing:
             trial = kill_once(folder, index_dir, rng.uniform(0, switched_at - writing_from), log, once_writing=True)
         else:
             trial = kill_once(folder, index_dir, rng.uniform(0, uninterrupted), log)
