@@ -41,6 +41,39 @@ def _resolve_index(index_dir: Path | None) -> Path:
     return index_dir or get_settings().paths.index_dir
 
 
+def _as_option(function):
+    return click.option(
+        "--as",
+        "as_id",
+        default=None,
+        metavar="USER_OR_CHANNEL",
+        help="Answer as this Slack channel (C...), user (U...) or user group member (S...) would be "
+        "answered: only the documents it may see (SENDBOT_ACCESS_FILE). Without it, everything.",
+    )(function)
+
+
+def _seen_as(searcher, as_id: str | None):
+    """The searcher as `--as` names someone; with SLACK_BOT_TOKEN set, Slack is asked for a user's
+    groups and whether a channel is shared outside the council, as the bot would."""
+    from index.audience import Audience, usergroups_named
+
+    if not as_id:
+        return searcher
+    try:
+        audience = Audience.of_id(as_id.strip())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as") from None
+    slack = get_settings().slack
+    if slack.bot_token.get_secret_value() and not as_id.startswith("S"):
+        from slackbot.app import build_web_client
+        from slackbot.audience import AudienceResolver
+
+        resolver = AudienceResolver(lambda: usergroups_named(searcher.doc_access.values()))
+        client = build_web_client(slack)
+        audience = resolver.for_channel(client, as_id) if as_id.startswith(("C", "G")) else resolver.for_person(client, as_id)
+    return searcher.seen_by(audience)
+
+
 def _emit_json(obj: dict) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
@@ -102,7 +135,8 @@ def ingest(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool) -> No
 @click.option("--kind", "kinds", multiple=True, help="Only documents of this kind (minutes, strategy, ...).")
 @click.option("--from", "date_from", default="", help="Documents dated on or after (YYYY-MM-DD).")
 @click.option("--to", "date_to", default="", help="Documents dated on or before (YYYY-MM-DD).")
-def search(query, index_dir, k, as_json, from_stdin, docs, kinds, date_from, date_to) -> None:
+@_as_option
+def search(query, index_dir, k, as_json, from_stdin, docs, kinds, date_from, date_to, as_id) -> None:
     """Show the passages that best match a query, with document, page and section.
 
     Example:
@@ -113,7 +147,7 @@ def search(query, index_dir, k, as_json, from_stdin, docs, kinds, date_from, dat
     from index.search import Searcher, SearchFilters
 
     queries = _queries(query, from_stdin)
-    searcher = Searcher.open(_resolve_index(index_dir))
+    searcher = _seen_as(Searcher.open(_resolve_index(index_dir)), as_id)
     filters = SearchFilters(list(docs), list(kinds), date_from, date_to)
     for text in queries:
         hits = searcher.search(text, k=k, filters=filters or None)
@@ -143,7 +177,8 @@ def _queries(query: str | None, from_stdin: bool):
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help='Earlier turns, so a follow-up makes sense: JSON lines or a JSON list of {"question", "answer"}.',
 )
-def ask(question, index_dir, as_json, from_stdin, history_file) -> None:
+@_as_option
+def ask(question, index_dir, as_json, from_stdin, history_file, as_id) -> None:
     """Answer a question from the indexed documents, citing the page behind each point.
 
     Without a language model configured (SENDBOT_LLM_BASE_URL) the answer quotes the
@@ -159,7 +194,7 @@ def ask(question, index_dir, as_json, from_stdin, history_file) -> None:
     from index.search import Searcher
 
     history = read_history(history_file) if history_file else []
-    searcher = Searcher.open(_resolve_index(index_dir))
+    searcher = _seen_as(Searcher.open(_resolve_index(index_dir)), as_id)
     for text in _queries(question, from_stdin):
         answer = answer_question(searcher, text, history)
         if as_json:
@@ -173,7 +208,8 @@ def ask(question, index_dir, as_json, from_stdin, history_file) -> None:
 @_index_option
 @click.option("--json", "as_json", is_flag=True)
 def status(index_dir: Path | None, as_json: bool) -> None:
-    """Say what is indexed: documents, pages, passages, records, last ingest, model.
+    """Say what is indexed: documents, pages, passages, records, last ingest, model, and each
+    access rule with the documents it covers.
 
     Example:
 
@@ -197,7 +233,8 @@ def status(index_dir: Path | None, as_json: bool) -> None:
 @click.option("--query", default=None, help="Words that must all appear in the commitment.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per commitment.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row, for a spreadsheet.")
-def commitments(index_dir, strategy, priority, year, theme, query, as_json, as_csv) -> None:
+@_as_option
+def commitments(index_dir, strategy, priority, year, theme, query, as_json, as_csv, as_id) -> None:
     """List what strategies commit to, by strategy, priority and year, with the source page.
 
     "Year Two" and "year 2" count from each strategy's own first year.
@@ -209,7 +246,7 @@ def commitments(index_dir, strategy, priority, year, theme, query, as_json, as_c
     from index.records import find_commitments, render_commitments, write_commitments_csv
     from index.search import Searcher
 
-    searcher = Searcher.open(_resolve_index(index_dir))
+    searcher = _seen_as(Searcher.open(_resolve_index(index_dir)), as_id)
     records = find_commitments(searcher, strategy=strategy, priority=priority, year=year, theme=theme, query=query)
     if as_json:
         for record in records:
@@ -228,7 +265,8 @@ def commitments(index_dir, strategy, priority, year, theme, query, as_json, as_c
 @click.option("--query", default=None, help="Words that must all appear in the decision or its item.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per decision.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row, for a spreadsheet.")
-def decisions(index_dir, body, date_from, date_to, query, as_json, as_csv) -> None:
+@_as_option
+def decisions(index_dir, body, date_from, date_to, query, as_json, as_csv, as_id) -> None:
     """List recommendations and resolutions of meetings, with votes, item and source page.
 
     Example:
@@ -238,7 +276,7 @@ def decisions(index_dir, body, date_from, date_to, query, as_json, as_csv) -> No
     from index.records import find_decisions, render_decisions, write_decisions_csv
     from index.search import Searcher
 
-    searcher = Searcher.open(_resolve_index(index_dir))
+    searcher = _seen_as(Searcher.open(_resolve_index(index_dir)), as_id)
     records = find_decisions(searcher, body=body, date_from=date_from, date_to=date_to, query=query)
     if as_json:
         for record in records:
@@ -285,7 +323,8 @@ def serve(index_dir, mode, port, host) -> None:
 
 @cli.command()
 @_index_option
-def chat(index_dir) -> None:
+@_as_option
+def chat(index_dir, as_id) -> None:
     """Talk to the bot in the terminal: the Slack bot's handlers, no Slack needed.
 
     Ask questions, follow up ("and in year three?"), and use the slash-command words
@@ -295,9 +334,14 @@ def chat(index_dir) -> None:
 
         python bot.py chat
     """
+    from index.audience import EVERYONE, Audience
     from slackbot.terminal import run_chat
 
-    run_chat(_settings_for(index_dir))
+    try:
+        audience = Audience.of_id(as_id.strip()) if as_id else EVERYONE
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as") from None
+    run_chat(_settings_for(index_dir), audience=audience)
 
 
 @cli.command()

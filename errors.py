@@ -35,3 +35,7 @@ class SettingsMissing(SendBotError):
 
 class BadFilter(SendBotError):
     """A filter value (a year, priority or date) could not be understood; the message says which."""
+
+
+class AccessRulesInvalid(SendBotError):
+    """The access rules file (SENDBOT_ACCESS_FILE) cannot be read, or names what is not there."""

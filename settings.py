@@ -38,6 +38,15 @@ class PathSettings(BaseSettings):
         default=ROOT / "documents",
         description="The documents folder that `ingest` (and Slack uploads) use by default.",
     )
+    access_file: str = Field(
+        default="",
+        description="TOML rules saying which documents only some channels, users or user groups may "
+        "see (ingest.access); read at ingest and at start-up. Empty: every document is public.",
+    )
+
+    @property
+    def access_path(self) -> Path | None:
+        return Path(self.access_file) if self.access_file.strip() else None
 
 
 class IngestSettings(BaseSettings):
@@ -155,6 +164,20 @@ class SlackSettings(BaseSettings):
     max_upload_mb: float = Field(
         default=50.0, validation_alias=AliasChoices("SENDBOT_MAX_UPLOAD_MB")
     )
+    upload_folder: str = Field(
+        default="",
+        validation_alias=AliasChoices("SENDBOT_UPLOAD_FOLDER"),
+        description="The folder, inside the documents folder, that files sent to the bot are saved in; "
+        "they get that folder's access (SENDBOT_ACCESS_FILE). Empty: the documents folder itself.",
+    )
+
+    @field_validator("upload_folder")
+    @classmethod
+    def _inside_documents(cls, value: str) -> str:
+        folder = Path(value.strip())
+        if folder.is_absolute() or ".." in folder.parts:
+            raise ValueError("SENDBOT_UPLOAD_FOLDER must be a folder inside the documents folder, such as restricted")
+        return folder.as_posix() if value.strip() else ""
 
     @field_validator("admins", "allowed_channels", mode="before")
     @classmethod

@@ -296,8 +296,8 @@ def tail(path: Path, lines: int = 20) -> str:
 class SearchProcess:
     """A running `bot.py search --stdin` that answers one query line with one JSON line."""
 
-    def __init__(self, bot: Path, index_dir: Path, log: Path, timeout: float):
-        command = bot_command(bot, "search", "--json", "--k", str(K), "--stdin", "--index", str(index_dir))
+    def __init__(self, bot: Path, index_dir: Path, log: Path, timeout: float, extra: tuple[str, ...] = ()):
+        command = bot_command(bot, "search", "--json", "--k", str(K), "--stdin", "--index", str(index_dir), *extra)
         self.log, self.timeout = log, timeout
         self._log_file = log.open("w")
         self.process = MeasuredProcess(

@@ -13,7 +13,9 @@ Measured: the first ingest into an empty index (pages/s of wall time, model load
 a second one with nothing changed, and the peak RSS of each (see RSS_LAUNCHER in retrieval.py).
 The index's own counts say how many distinct unit texts were embedded. Then every question of
 bench/questions.jsonl through one `bot.py search --json --stdin` process over that index, one at
-a time after a warm-up query, for the search latency (p50/p95) and peak RSS at this size.
+a time after a warm-up query, for the search latency (p50/p95) and peak RSS at this size. Last,
+one copy in six is restricted to one channel (SENDBOT_ACCESS_FILE): the ingest that applies the
+rules, and the same searches `--as` a channel that may not see those documents and as one that may.
 
 Output: a markdown report printed and written to OUT/scale.md, raw figures in OUT/scale.json.
 
@@ -24,6 +26,7 @@ Usage (from the repo root):
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shlex
 import shutil
 import sqlite3
@@ -38,6 +41,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import DEFAULT_CORPUS, REPO_ROOT, corpus_pdfs, load_questions, write_report  # noqa: E402
 from bench.retrieval import DEFAULT_BOT, SearchProcess, ask_all, machine, percentiles, run_ingest  # noqa: E402
+
+RESTRICTED_COPY = "*(copy 1).pdf"
+INSIDER, OUTSIDER = "C0SCALE", "C0ELSEWHERE"
 
 
 def write_copies(pdfs: list[Path], copies: int, folder: Path) -> int:
@@ -64,10 +70,11 @@ def index_counts(index_dir: Path) -> dict:
         }
 
 
-def search_latency(index_dir: Path, work: Path, timeout: float) -> dict:
-    """Every benchmark question through one search process: p50/p95 ms and its peak RSS."""
+def search_latency(index_dir: Path, work: Path, timeout: float, extra: tuple[str, ...] = ()) -> dict:
+    """Every benchmark question through one search process (`extra` its further arguments, such
+    as `--as`): p50/p95 ms and its peak RSS."""
     questions = load_questions()
-    process = SearchProcess(DEFAULT_BOT, index_dir, work / "search.log", timeout)
+    process = SearchProcess(DEFAULT_BOT, index_dir, work / "search.log", timeout, extra)
     try:
         run = ask_all(process, questions)
     finally:
@@ -100,6 +107,15 @@ def render_markdown(report: dict) -> str:
         f"{counts['vectors']} |",
         f"| search p50 / p95, warm ({search['queries']} questions) | {search['p50']:.1f} / {search['p95']:.1f} ms |",
         f"| peak RSS, search | {search['peak_rss_mib']:.0f} MiB |",
+        f"| re-ingest applying new access rules ({RESTRICTED_COPY} restricted), wall | "
+        f"{report['rules_ingest']['wall_s']:.1f} s |",
+        *(
+            f"| search p50 / p95, warm, `--as {who}` ({what}) | {found['p50']:.1f} / {found['p95']:.1f} ms |"
+            for who, what, found in (
+                (OUTSIDER, "may not see the restricted sixth", report["search_outsider"]),
+                (INSIDER, "may see everything", report["search_insider"]),
+            )
+        ),
         "",
     ])
 
@@ -129,6 +145,14 @@ def main(copies: int, corpus: Path, out: Path, timeout: float) -> None:
         noop = run_ingest(DEFAULT_BOT, files, index_dir, work / "noop.log", timeout)
         counts = index_counts(index_dir)
         search = search_latency(index_dir, work, timeout)
+        # Then one copy in six restricted to one channel (SENDBOT_ACCESS_FILE): applied by an ingest
+        # that reads nothing again, and searched as a channel that may not see it and one that may.
+        rules = work / "access.toml"
+        rules.write_text(f'[[restricted]]\ndocuments = ["{RESTRICTED_COPY}"]\nchannels = ["{INSIDER}"]\n')
+        os.environ["SENDBOT_ACCESS_FILE"] = str(rules)
+        rules_ingest = run_ingest(DEFAULT_BOT, files, index_dir, work / "rules.log", timeout)
+        search_outsider = search_latency(index_dir, work, timeout, ("--as", OUTSIDER))
+        search_insider = search_latency(index_dir, work, timeout, ("--as", INSIDER))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report = {
@@ -144,6 +168,9 @@ def main(copies: int, corpus: Path, out: Path, timeout: float) -> None:
         "noop_ingest": noop,
         "index": counts,
         "search": search,
+        "rules_ingest": rules_ingest,
+        "search_outsider": search_outsider,
+        "search_insider": search_insider,
     }
     markdown = render_markdown(report)
     write_report(out, "scale", markdown, report)

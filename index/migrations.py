@@ -90,3 +90,14 @@ def m003_units_and_names(db: sqlite3.Connection) -> None:
         ALTER TABLE documents ADD COLUMN names TEXT NOT NULL DEFAULT '[]';  -- JSON: ingest.identity
         """
     )
+
+
+@migration
+def m004_document_access(db: sqlite3.Connection) -> None:
+    """Who may see each document (ingest.access, index.audience), and the path the rules matched."""
+    db.executescript(
+        """
+        ALTER TABLE documents ADD COLUMN relpath TEXT NOT NULL DEFAULT '';  -- relative to the ingested folder
+        ALTER TABLE documents ADD COLUMN access TEXT NOT NULL DEFAULT '[]';  -- JSON: principals; [] is public
+        """
+    )

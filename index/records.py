@@ -15,7 +15,6 @@ import csv
 import json
 import re
 import textwrap
-from contextlib import nullcontext
 from typing import IO
 
 from errors import BadFilter
@@ -245,10 +244,9 @@ def write_decisions_csv(records: list[Decision], out: IO[str]) -> None:
 
 
 def _rows(searcher, sql: str) -> list:
-    searcher.refresh()
-    with getattr(searcher, "_lock", None) or nullcontext():
-        db = searcher.db
-    return db.execute(sql).fetchall()
+    """The rows of `sql` (which selects doc_id) from the documents the searcher's audience may see."""
+    db, visible = searcher.snapshot()
+    return [row for row in db.execute(sql).fetchall() if visible is None or row["doc_id"] in visible]
 
 
 def _folded(text: str) -> str:

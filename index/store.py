@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from errors import IndexMissing, IndexWriteFailed, IngestBusy
+from index.audience import EVERYONE, Audience
 from index.migrations import migrate
 
 CURRENT = "current"
@@ -211,6 +212,7 @@ class IndexStatus:
     embedding_weights: str
     last_ingest: dict = field(default_factory=dict)
     by_kind: dict[str, int] = field(default_factory=dict)
+    access_rules: list[dict] = field(default_factory=list)  # ingest.access's rules, each with what it covers
 
     def as_lines(self) -> list[str]:
         last = self.last_ingest
@@ -223,36 +225,59 @@ class IndexStatus:
             f"Embedding model: {self.embedding_model} ({self.embedding_weights or 'float32'} weights)",
             f"Last ingest: {when}" + (f" ({last.get('summary', '')})" if last.get("summary") else ""),
         ]
+        if self.access_rules:
+            lines.append(f"Access rules: {len(self.access_rules)}")
+        for n, rule in enumerate(self.access_rules, start=1):
+            who = "; ".join(f"{key} {', '.join(rule[key])}" for key in ("channels", "users", "usergroups") if rule[key])
+            lines.append(f"  Rule {n}: {', '.join(rule['documents'])} -> {who or 'nobody in Slack'}")
+            lines.append(f"    covers {len(rule['covers'])}: " + (", ".join(rule["covers"]) or "none"))
         return lines
 
     def as_json(self) -> dict:
         return self.__dict__.copy()
 
 
-def index_status(index_dir: Path) -> IndexStatus:
+def index_status(index_dir: Path, audience: Audience = EVERYONE) -> IndexStatus:
+    """What is indexed, as `audience` may know it: an audience that may not see every document
+    gets the counts of those it may see, and neither the access rules nor the last ingest's
+    summary (whose counts include the rest)."""
     generation = current_generation(Path(index_dir))
     db = open_readonly(generation)
     try:
-        count = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
-        kinds = dict(db.execute("SELECT kind, count(*) FROM documents GROUP BY kind").fetchall())
+        documents = [row for row in db.execute("SELECT * FROM documents") if audience.sees(_access(row))]
+        visible = {row["doc_id"] for row in documents}
+
+        def count(table: str) -> int:
+            return sum(1 for (doc_id,) in db.execute(f"SELECT doc_id FROM {table}") if doc_id in visible)
+
+        kinds: dict[str, int] = {}
+        for row in documents:
+            kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
         meta = read_meta(db)
         last_path = Path(index_dir) / LAST_RUN
         last = json.loads(last_path.read_text()) if last_path.exists() else {}
+        if not audience.everything:
+            last = {"finished": last["finished"]} if "finished" in last else {}
         return IndexStatus(
             index_dir=str(index_dir),
             generation=generation.name,
-            documents=count("SELECT count(*) FROM documents"),
-            pages=count("SELECT coalesce(sum(pages), 0) FROM documents"),
-            passages=count("SELECT count(*) FROM chunks"),
-            commitments=count("SELECT count(*) FROM commitments"),
-            decisions=count("SELECT count(*) FROM decisions"),
+            documents=len(documents),
+            pages=sum(row["pages"] or 0 for row in documents),
+            passages=count("chunks"),
+            commitments=count("commitments"),
+            decisions=count("decisions"),
             embedding_model=meta.get("embedding_model", ""),
             embedding_weights=meta.get("embedding_weights", "float32"),
             last_ingest=last,
             by_kind=kinds,
+            access_rules=json.loads(meta.get("access_rules", "[]")) if audience.everything else [],
         )
     finally:
         db.close()
+
+
+def _access(row: sqlite3.Row) -> frozenset[str]:
+    return frozenset(json.loads(row["access"])) if "access" in row.keys() else frozenset()
 
 
 def now_iso() -> str:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +33,7 @@ from index.store import (
     read_meta,
     write_last_run,
 )
+from ingest.access import AccessRules
 from ingest.acronyms import find_acronyms
 from ingest.describe import date_words
 from ingest.duplicates import format_copies, near_duplicates
@@ -62,6 +63,7 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason): a folder's own notes
     re_embedded: bool = False  # the embedding model or its settings changed: every passage embedded anew
     re_read: bool = False  # the way documents are read changed (READER_VERSION): every file read anew
+    access_changed: bool = False  # the access rules (SENDBOT_ACCESS_FILE) differ from the index's
     documents: int = 0
     pages_read: int = 0
     passages: int = 0
@@ -72,6 +74,7 @@ class IngestReport:
     def changed(self) -> bool:
         return bool(
             self.added or self.updated or self.removed or self.renamed or self.re_embedded or self.re_read
+            or self.access_changed
         )
 
     def summary(self) -> str:
@@ -80,6 +83,30 @@ class IngestReport:
             f"{len(self.renamed)} renamed, {len(self.removed)} removed, "
             f"{len(self.duplicates)} duplicates, {len(self.near_duplicates)} near-duplicates, "
             f"{len(self.failed)} failed"
+        )
+
+    def without(self, hidden: dict[str, int]) -> IngestReport:
+        """The report as told where the `hidden` documents (file name -> passages) may not be seen:
+        their names gone from every list and from every count."""
+        if not hidden:
+            return self
+
+        def shown(*names: str) -> bool:
+            return not any(name in hidden for name in names)
+
+        return replace(
+            self,
+            added=[n for n in self.added if shown(n)],
+            updated=[n for n in self.updated if shown(n)],
+            unchanged=[n for n in self.unchanged if shown(n)],
+            renamed=[r for r in self.renamed if shown(*r.split(" -> "))],
+            removed=[n for n in self.removed if shown(n)],
+            duplicates=[(c, o) for c, o in self.duplicates if shown(c, o)],
+            near_duplicates=[(n, o, s) for n, o, s in self.near_duplicates if shown(n, o)],
+            format_copies={c: o for c, o in self.format_copies.items() if shown(c, o)},
+            failed=[(n, r) for n, r in self.failed if shown(n)],
+            documents=self.documents - len(hidden),
+            passages=self.passages - sum(hidden.values()),
         )
 
     def summary_lines(self) -> list[str]:
@@ -104,6 +131,8 @@ class IngestReport:
             lines.append("Read every document again: this version reads documents differently")
         if self.re_embedded:
             lines.append("Re-embedded every passage: the embedding model or its settings changed")
+        if self.access_changed:
+            lines.append("Applied the changed access rules")
         lines.append(
             f"Index now holds {self.documents} documents, {self.passages} passages"
             + (f" ({self.generation})." if self.generation else ".")
@@ -142,6 +171,7 @@ class _StoredDocument:
     aliases: list[str]
     content: DocumentContent | None = None  # freshly read
     previous_doc_id: int | None = None  # carried over from the previous generation
+    locations: list[str] = field(default_factory=list)  # its paths as access rules match them, first stored
     reported: bool = False  # already counted as renamed or copied
 
 
@@ -155,6 +185,7 @@ def ingest_paths(
     index_dir = Path(index_dir)
     started = time.monotonic()
     report = IngestReport()
+    rules = AccessRules.load(settings.paths.access_path)  # a bad rules file stops the ingest before anything
     with ingest_lock(index_dir):
         previous = _open_previous(index_dir)
         try:
@@ -162,6 +193,9 @@ def ingest_paths(
             built = read_meta(previous) if previous is not None else None
             report.re_read = built is not None and built.get("reader_version") != READER_VERSION
             plan, to_read = _plan(sources, previous, paths, report)
+            _locate(plan, previous, paths, settings.paths.documents_dir)
+            rules.check_all_match(location for stored in plan for location in stored.locations)
+            report.access_changed = built is not None and not rules.same_as(built.get("access_rules", "[]"))
             vectors = UnitVectors(settings.embedding, previous)
             report.re_embedded = built is not None and built.get("embedding_signature") != vectors.signature
             if to_read:
@@ -169,7 +203,7 @@ def ingest_paths(
                 report.near_duplicates = _near_duplicates(plan, previous)
             if report.changed or previous is None:
                 report.generation, report.format_copies = _write_generation(
-                    index_dir, plan, previous, vectors, settings, progress
+                    index_dir, plan, previous, vectors, settings, rules, progress
                 )
             _count(report, plan, previous)
         finally:
@@ -276,6 +310,22 @@ def _plan(sources, previous, roots, report) -> tuple[list[_StoredDocument], list
             _carry_over(kept, row["doc_id"], report, to_read)
             plan[row["sha256"]] = kept
     return list(plan.values()), to_read
+
+
+def _locate(plan: list[_StoredDocument], previous, roots: list[Path], documents_dir: Path) -> None:
+    """Each document's paths as access rules see them: relative to the folder ingested, to the
+    documents folder (where Slack uploads land), as stored when it was first read, and its file
+    name. A rule matching any of them covers it: a rule must not miss a file because an admin
+    ingested its folder by another path."""
+    folders = [Path(r).resolve() for r in roots if Path(r).is_dir()] + [Path(documents_dir).resolve()]
+    try:
+        stored_relpaths = dict(previous.execute("SELECT path, relpath FROM documents")) if previous else {}
+    except sqlite3.OperationalError:  # an index from before access rules
+        stored_relpaths = {}
+    for stored in plan:
+        path = Path(stored.path).resolve()
+        found = [path.relative_to(folder).as_posix() for folder in folders if folder in path.parents]
+        stored.locations = list(dict.fromkeys([*found, stored_relpaths.get(str(stored.path)) or path.name, path.name]))
 
 
 def _carry_over(stored: _StoredDocument, doc_id: int, report: IngestReport, to_read: list) -> None:
@@ -400,7 +450,7 @@ def _count(report: IngestReport, plan, previous) -> None:
 
 
 def _write_generation(
-    index_dir, plan, previous, vectors: UnitVectors, settings: Settings, progress
+    index_dir, plan, previous, vectors: UnitVectors, settings: Settings, rules: AccessRules, progress
 ) -> tuple[str, dict[str, str]]:
     """Write and switch in the new generation; its name, and the format copies it found."""
     writer = GenerationWriter(index_dir)
@@ -414,6 +464,7 @@ def _write_generation(
             (s for s in plan if s.content is not None or s.previous_doc_id is not None),
             key=lambda s: (s.path.name.lower(), str(s.path)),
         )
+        db.execute("INSERT INTO meta VALUES ('access_rules', ?)", (rules.as_json(s.locations for s in documents),))
         chunk_id = unit_id = 0
         embed_texts: dict[str, str] = {}
         for doc_id, stored in enumerate(documents, start=1):
@@ -421,10 +472,11 @@ def _write_generation(
             opening = chunks[0].text if chunks else ""
             db.execute(
                 "INSERT INTO documents(doc_id, doc, path, title, kind, date, sha256, pages, size, source_format,"
-                " aliases, names) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " aliases, names, relpath, access) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc_id, stored.path.name, str(stored.path), meta["title"], meta["kind"], meta["date"],
                  stored.sha256, meta["pages"], stored.size, meta["source_format"], json.dumps(stored.aliases),
-                 json.dumps(identity_names(stored.path.name, meta["title"], opening, "\n".join(c.text for c in chunks)))),
+                 json.dumps(identity_names(stored.path.name, meta["title"], opening, "\n".join(c.text for c in chunks))),
+                 stored.locations[0], json.dumps(sorted(rules.access_of(stored.locations)))),
             )
             for chunk in chunks:
                 chunk_id += 1

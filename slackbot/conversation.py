@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from errors import IndexMissing, NotAllowed, SendBotError
+from index.audience import PUBLIC, Audience
 from settings import Settings
 from slackbot import request_words
 from slackbot.feedback import record_feedback
@@ -58,10 +59,12 @@ FEEDBACK_THANKS = {
 
 @dataclass(frozen=True)
 class Requester:
-    """Who is asking; the transport decides whether they are an admin."""
+    """Who is asking; the transport decides whether they are an admin and which documents
+    the conversation may see (its audience: a channel's, or in a DM the person's)."""
 
     user: str
     is_admin: bool = False
+    audience: Audience = PUBLIC
 
 
 class Conversation:
@@ -71,12 +74,15 @@ class Conversation:
         data_dir: Path,
         documents_dir: Path,
         max_upload_bytes: int,
+        upload_folder: str = "",
     ) -> None:
         self.library = library
         self.data_dir = Path(data_dir)
         self.memory = ThreadMemory(self.data_dir)
         self.documents_dir = Path(documents_dir)
         self.max_upload_bytes = max_upload_bytes
+        # Uploads land here and take its access (SENDBOT_ACCESS_FILE matches paths inside documents_dir).
+        self.uploads_dir = self.documents_dir / upload_folder
 
     def handle(
         self,
@@ -93,30 +99,30 @@ class Conversation:
             if request.verb == request_words.ASK:
                 return self._ask(requester, request.text, thread)
             if request.verb == request_words.COMMITMENTS:
-                return self._commitments(request)
+                return self._commitments(request, requester.audience)
             if request.verb == request_words.DECISIONS:
-                return self._decisions(request)
+                return self._decisions(request, requester.audience)
             if request.verb == request_words.STATUS:
-                return NoticeReply("Index status", self.library.status_lines())
+                return NoticeReply("Index status", self.library.status_lines(requester.audience))
             if request.verb == request_words.INGEST:
-                return self._ingest(progress)
+                return self._ingest(requester.audience, progress)
             return NoticeReply(HELP_TITLE, HELP_LINES)
         except SendBotError as exc:
             return _problem(exc)
 
     def _ask(self, requester: Requester, question: str, thread: str) -> AnswerReply:
-        answer = self.library.answer(question, self.memory.history(thread))
+        answer = self.library.answer(question, self.memory.history(thread), requester.audience)
         turn_id = self.memory.remember(thread, requester.user, answer)
         return AnswerReply(answer, turn_id)
 
-    def _commitments(self, request: Request) -> RecordsReply:
-        filters = parse_commitment_filters(request.text, self.library.strategy_names())
-        records = self.library.commitments(filters)
+    def _commitments(self, request: Request, audience: Audience) -> RecordsReply:
+        filters = parse_commitment_filters(request.text, self.library.strategy_names(audience))
+        records = self.library.commitments(filters, audience)
         return _page(request_words.COMMITMENTS, filters.describe(), records, request)
 
-    def _decisions(self, request: Request) -> RecordsReply:
-        filters = parse_decision_filters(request.text, self.library.body_names())
-        records = self.library.decisions(filters)
+    def _decisions(self, request: Request, audience: Audience) -> RecordsReply:
+        filters = parse_decision_filters(request.text, self.library.body_names(audience))
+        records = self.library.decisions(filters, audience)
         return _page(request_words.DECISIONS, filters.describe(), records, request)
 
     def refusal(self, requester: Requester, request: Request) -> NoticeReply | None:
@@ -125,18 +131,20 @@ class Conversation:
             return _problem(NotAllowed(NOT_ADMIN))
         return None
 
-    def _ingest(self, progress: Callable[[str], None] | None) -> Reply:
-        report = self.library.ingest([self.documents_dir], progress)
+    def _ingest(self, audience: Audience, progress: Callable[[str], None] | None) -> Reply:
+        """Re-read the documents folder; the report names only what the conversation may see."""
+        report = self.library.ingest([self.documents_dir], progress).without(self.library.hidden_from(audience))
         return NoticeReply("Ingest finished", report.summary_lines(), warning=bool(report.failed))
 
-    def more_sources(self, turn_id: int) -> Reply:
-        """Passages close to an earlier question that its answer did not cite."""
+    def more_sources(self, turn_id: int, audience: Audience) -> Reply:
+        """Passages close to an earlier question that its answer did not cite, from what the
+        conversation the button is clicked in may see."""
         turn = self.memory.get(turn_id)
         if turn is None:
             return NoticeReply("I no longer have that answer; please ask again.", warning=True)
         try:
             cited = {(source["doc"], source["page"]) for source in turn.sources}
-            hits = self.library.search(turn.resolved_question, k=MORE_SOURCES_SEARCHED)
+            hits = self.library.search(turn.resolved_question, audience, k=MORE_SOURCES_SEARCHED)
         except SendBotError as exc:
             return _problem(exc)
         fresh = [hit for hit in hits if (hit.doc, hit.page) not in cited]
@@ -146,7 +154,11 @@ class Conversation:
         turn = self.memory.get(turn_id)
         if turn is None:
             return NoticeReply("I no longer have that answer, so I couldn't record that.")
-        record_feedback(self.data_dir, turn, user, verdict)
+        try:
+            restricted = self.library.restricted_documents()
+        except SendBotError:
+            restricted = {source["doc"] for source in turn.sources}  # can't tell: keep no quote
+        record_feedback(self.data_dir, turn, user, verdict, restricted)
         return NoticeReply(FEEDBACK_THANKS[verdict])
 
     def add_upload(
@@ -163,8 +175,8 @@ class Conversation:
         try:
             if not requester.is_admin:
                 raise NotAllowed(NOT_ADMIN)
-            replacing = (self.documents_dir / check_name(upload.name)).exists()
-            path = receive(upload, self.documents_dir, self.max_upload_bytes)
+            replacing = (self.uploads_dir / check_name(upload.name)).exists()
+            path = receive(upload, self.uploads_dir, self.max_upload_bytes)
             log.info("saved upload from %s as %s", requester.user, path.name)
             report = self.library.ingest([path], progress)
         except SendBotError as exc:
@@ -211,4 +223,5 @@ def build_conversation(settings: Settings, library: Library | None = None) -> Co
         data_dir=settings.paths.data_dir,
         documents_dir=settings.paths.documents_dir,
         max_upload_bytes=int(settings.slack.max_upload_mb * 1024 * 1024),
+        upload_folder=settings.slack.upload_folder,
     )

@@ -70,8 +70,11 @@ class ReplyMessage:
         self.finish(content)
 
 
-def _requester(services: Services, client: WebClient, user: str) -> Requester:
-    return Requester(user, services.policy.is_admin(client, user))
+def _requester(services: Services, client: WebClient, user: str, channel: str) -> Requester:
+    """The asker, and what the conversation they ask in may see (slackbot.audience)."""
+    return Requester(
+        user, services.policy.is_admin(client, user), services.audiences.for_conversation(client, channel, user)
+    )
 
 
 def _placeholder(request: Request) -> str:
@@ -96,7 +99,7 @@ def answer_in_thread(
         client.chat_postEphemeral(channel=channel, user=user, text=blocks.CHANNEL_NOT_ALLOWED)
         return
     request = parse_request(text)
-    requester = _requester(services, client, user)
+    requester = _requester(services, client, user, channel)
     refused = services.conversation.refusal(requester, request)
     if refused is not None:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.render(refused))
@@ -118,7 +121,7 @@ def run_command(services: Services, client: WebClient, respond: Respond, command
         respond(text=blocks.CHANNEL_NOT_ALLOWED, response_type="ephemeral")
         return
     request = parse_request(command.get("text") or "")
-    requester = _requester(services, client, user)
+    requester = _requester(services, client, user, channel)
     if request.verb in POSTED_IN_CHANNEL and services.conversation.refusal(requester, request) is None:
         try:
             message = ReplyMessage(client, channel, None, _placeholder(request))
@@ -162,25 +165,30 @@ def record_feedback(services: Services, respond: Respond, *, user: str, turn_id:
     )
 
 
-def show_more_sources(services: Services, respond: Respond, *, turn_id: str) -> None:
+def show_more_sources(
+    services: Services, client: WebClient, respond: Respond, *, user: str, channel: str, turn_id: str
+) -> None:
+    """Sources by the rights of the conversation the button is clicked in, not the one asked in."""
     services.submit(
         _respond_privately,
         respond,
-        lambda: services.conversation.more_sources(int(turn_id)),
+        lambda: services.conversation.more_sources(
+            int(turn_id), services.audiences.for_conversation(client, channel, user)
+        ),
         services.slack.document_base_url,
         replace_original=False,
     )
 
 
 def show_more_records(
-    services: Services, client: WebClient, respond: Respond, *, user: str, value: str
+    services: Services, client: WebClient, respond: Respond, *, user: str, channel: str, value: str
 ) -> None:
     """The listing's next page replaces the message whose "More" was clicked."""
 
     def next_page() -> Reply:
         wanted = json.loads(value)
         request = parse_request(wanted["text"], page=int(wanted["page"]))
-        return services.conversation.handle(_requester(services, client, user), request, "")
+        return services.conversation.handle(_requester(services, client, user, channel), request, "")
 
     services.submit(
         _respond_privately,
@@ -200,7 +208,7 @@ def add_upload(services: Services, client: WebClient, *, channel: str, user: str
     services.submit(
         message.fill,
         lambda m: services.conversation.add_upload(
-            _requester(services, client, user),
+            _requester(services, client, user, channel),
             incoming_file(client, file_id, slack.bot_token.get_secret_value(), slack.api_url),
             m.progress,
         ),

@@ -18,7 +18,10 @@ from slackbot.threads import StoredTurn
 VERDICTS = ("helpful", "not_helpful")
 
 
-def record_feedback(data_dir: Path, turn: StoredTurn, user: str, verdict: str) -> None:
+def record_feedback(data_dir: Path, turn: StoredTurn, user: str, verdict: str, restricted: set[str]) -> None:
+    """Keep the verdict with the question, the answer and its sources; a source from a
+    restricted document keeps its citation but not its quote, so the feedback list shown to
+    whoever improves the documents never repeats a restricted passage."""
     if verdict not in VERDICTS:
         raise ValueError(f"unknown verdict {verdict!r}")
     with opened(data_dir) as db:
@@ -31,12 +34,16 @@ def record_feedback(data_dir: Path, turn: StoredTurn, user: str, verdict: str) -
                 turn.id,
                 turn.question,
                 turn.answer,
-                json.dumps(turn.sources),
+                json.dumps([_without_restricted_quote(source, restricted) for source in turn.sources]),
                 user,
                 verdict,
                 time.time(),
             ),
         )
+
+
+def _without_restricted_quote(source: dict, restricted: set[str]) -> dict:
+    return {k: v for k, v in source.items() if k != "quote"} if source.get("doc") in restricted else source
 
 
 def list_feedback(data_dir: Path) -> list[dict]:

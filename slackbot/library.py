@@ -17,6 +17,7 @@ from pathlib import Path
 from answer.compose import answer_question
 from answer.models import Answer, Turn
 from errors import IngestBusy
+from index.audience import EVERYONE, PUBLIC, Audience, usergroups_named
 from index.records import find_commitments, find_decisions
 from index.search import Searcher
 from index.store import index_status
@@ -51,46 +52,69 @@ class Library:
 
     def warm(self) -> None:
         """Load the model and the index now, so the first question is not the slow one."""
-        self.search(WARM_UP_QUERY, k=1)
+        self.search(WARM_UP_QUERY, EVERYONE, k=1)
 
-    def answer(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+    def answer(self, question: str, history: Sequence[Turn], audience: Audience) -> Answer:
+        """The answer from the documents `audience` may see (index.audience); every method that
+        reads documents takes the audience, so none can forget it."""
         with self._lock:
-            return answer_question(self._get_searcher(), question, history)
+            return answer_question(self._get_searcher().seen_by(audience), question, history)
 
-    def search(self, query: str, k: int = 10) -> list[Hit]:
+    def search(self, query: str, audience: Audience, k: int = 10) -> list[Hit]:
         with self._lock:
-            return self._get_searcher().search(query, k=k)
+            return self._get_searcher().search(query, k=k, audience=audience)
 
-    def commitments(self, filters: CommitmentFilters) -> list[Commitment]:
+    def commitments(self, filters: CommitmentFilters, audience: Audience) -> list[Commitment]:
         with self._lock:
             return find_commitments(
-                self._get_searcher(),
+                self._get_searcher().seen_by(audience),
                 strategy=filters.strategy,
                 priority=filters.priority,
                 year=filters.year,
                 query=filters.query,
             )
 
-    def decisions(self, filters: DecisionFilters) -> list[Decision]:
+    def decisions(self, filters: DecisionFilters, audience: Audience) -> list[Decision]:
         with self._lock:
             return find_decisions(
-                self._get_searcher(),
+                self._get_searcher().seen_by(audience),
                 body=filters.body,
                 date_from=filters.date_from,
                 date_to=filters.date_to,
                 query=filters.query,
             )
 
-    def strategy_names(self) -> list[str]:
+    def strategy_names(self, audience: Audience) -> list[str]:
         """The strategies the index holds commitments of, for recognising them in a request."""
-        return sorted({record.strategy for record in self.commitments(CommitmentFilters())})
+        return sorted({record.strategy for record in self.commitments(CommitmentFilters(), audience)})
 
-    def body_names(self) -> list[str]:
+    def body_names(self, audience: Audience) -> list[str]:
         """The meeting bodies the index holds decisions of."""
-        return sorted({record.body for record in self.decisions(DecisionFilters())})
+        return sorted({record.body for record in self.decisions(DecisionFilters(), audience)})
 
-    def status_lines(self) -> list[str]:
-        return index_status(self.index_dir).as_lines()
+    def status_lines(self, audience: Audience) -> list[str]:
+        return index_status(self.index_dir, audience).as_lines()
+
+    def usergroups(self) -> set[str]:
+        """The Slack user groups some document is open to."""
+        with self._lock:
+            return usergroups_named(self._get_searcher().doc_access.values())
+
+    def restricted_documents(self) -> set[str]:
+        """File names of the documents some audience may not see (their quotes stay out of feedback)."""
+        return set(self.hidden_from(PUBLIC))
+
+    def hidden_from(self, audience: Audience) -> dict[str, int]:
+        """The documents `audience` may not see: file name -> passages (for reports it is shown)."""
+        with self._lock:
+            db, visible = self._get_searcher().snapshot(audience)
+            if visible is None:
+                return {}
+            rows = db.execute(
+                "SELECT d.doc_id, d.doc, count(c.chunk_id) FROM documents d LEFT JOIN chunks c USING (doc_id) "
+                "GROUP BY d.doc_id"
+            ).fetchall()
+        return {doc: passages for doc_id, doc, passages in rows if doc_id not in visible}
 
     def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None) -> IngestReport:
         """Ingest `paths`, then move the searcher to the new generation. One at a time."""

@@ -23,6 +23,7 @@ from slack_bolt.error import BoltError
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from errors import IndexMissing, SettingsMissing
+from ingest.access import check_applied
 from settings import Settings, SlackSettings
 from slackbot import redact
 from slackbot.app import build_app
@@ -84,6 +85,7 @@ def _start(settings: Settings, mode: str, services: Services | None) -> Services
         [slack.bot_token.get_secret_value(), slack.app_token.get_secret_value(),
          slack.signing_secret.get_secret_value()]
     )  # fmt: skip
+    check_applied(settings.paths.access_path, settings.paths.index_dir)
     services = services or build_services(settings)
     try:
         services.conversation.library.warm()

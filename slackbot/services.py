@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from settings import Settings, SlackSettings
+from slackbot.audience import AudienceResolver
 from slackbot.conversation import Conversation, build_conversation
 from slackbot.library import Library
 from slackbot.policy import AccessPolicy
@@ -32,6 +33,7 @@ LISTENERS = 8  # they only acknowledge and hand over, so a few go a long way
 class Services:
     conversation: Conversation
     policy: AccessPolicy
+    audiences: AudienceResolver
     seen_events: SeenEvents
     slack: SlackSettings
     workers: ThreadPoolExecutor = field(
@@ -75,9 +77,11 @@ class Services:
 
 
 def build_services(settings: Settings, library: Library | None = None) -> Services:
+    conversation = build_conversation(settings, library)
     return Services(
-        conversation=build_conversation(settings, library),
+        conversation=conversation,
         policy=AccessPolicy(settings.slack),
+        audiences=AudienceResolver(conversation.library.usergroups),
         seen_events=SeenEvents(settings.paths.data_dir),
         slack=settings.slack,
     )

@@ -13,6 +13,7 @@ import sys
 import uuid
 from typing import TextIO
 
+from index.audience import EVERYONE, Audience
 from settings import Settings
 from slackbot import plaintext
 from slackbot.blocks import APOLOGY
@@ -28,9 +29,16 @@ QUIT_WORDS = {"quit", "exit", ":q"}
 PROMPT = "> "
 
 
-def run_chat(settings: Settings, input: TextIO = sys.stdin, output: TextIO = sys.stdout) -> None:
+def run_chat(
+    settings: Settings,
+    input: TextIO = sys.stdin,
+    output: TextIO = sys.stdout,
+    audience: Audience = EVERYONE,
+) -> None:
+    """A conversation on the server's terminal: an admin's, who sees every document unless
+    `audience` says whose view to take (`bot.py chat --as C0SENDLEADS`)."""
     conversation = build_conversation(settings)
-    requester = Requester(user=f"terminal:{getpass.getuser()}", is_admin=True)
+    requester = Requester(user=f"terminal:{getpass.getuser()}", is_admin=True, audience=audience)
     thread = f"terminal:{uuid.uuid4().hex}"
     last: Reply | None = None
 
@@ -60,7 +68,7 @@ def run_chat(settings: Settings, input: TextIO = sys.stdin, output: TextIO = sys
 
 def _reply(conversation: Conversation, requester, thread, text, last, progress) -> Reply:
     if text.lower() == MORE and isinstance(last, AnswerReply):
-        return conversation.more_sources(last.turn_id)
+        return conversation.more_sources(last.turn_id, requester.audience)
     if text.lower() == MORE and isinstance(last, RecordsReply) and last.has_more:
         request = parse_request(f"{last.kind} {last.request_text}", page=last.page + 1)
         return conversation.handle(requester, request, thread)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,32 @@ def corpus_index(corpus_documents, embedder, tmp_path_factory) -> Path:
     report = ingest_paths([corpus_documents], index_dir)
     assert not report.failed, report.failed
     return index_dir
+
+
+@pytest.fixture(scope="session")
+def restricted_corpus(corpus, embedder, tmp_path_factory):
+    """Public and restricted papers (tests/restricted_documents.py), their rules file and a real
+    index of them built once through the pipeline with SENDBOT_ACCESS_FILE set. Read-only."""
+    from restricted_documents import make_documents, write_rules
+
+    from ingest.pipeline import ingest_paths
+    from settings import Settings
+
+    base = tmp_path_factory.mktemp("restricted")
+    documents = make_documents(corpus, base / "documents")
+    rules = write_rules(base / "access.toml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SENDBOT_ACCESS_FILE", str(rules))
+        report = ingest_paths([documents], base / "index", Settings())
+    assert not report.failed and report.documents == 7, report.summary_lines()
+    return RestrictedCorpus(documents, rules, base / "index")
+
+
+@dataclass(frozen=True)
+class RestrictedCorpus:
+    documents: Path
+    rules: Path
+    index: Path
 
 
 @pytest.fixture(scope="session")

@@ -233,3 +233,22 @@ def test_unreachable_endpoint_is_reported_without_the_key():
         closed.complete([{"role": "user", "content": "hello"}])
     assert "could not be reached" in str(failure.value)
     assert KEY not in str(failure.value)
+
+
+def test_the_model_is_shown_only_passages_the_audience_may_see(restricted_corpus, fake_chat, monkeypatch):
+    from restricted_documents import SEND_LEADS, leaks, restricted_markers
+
+    from index.audience import Audience
+
+    monkeypatch.setenv("SENDBOT_LLM_BASE_URL", fake_chat.url)
+    monkeypatch.setenv("SENDBOT_LLM_MODEL", "fake-model")
+    searcher = Searcher.open(restricted_corpus.index)
+    question = "how much is the speech and language outreach contract worth?"
+
+    answer_question(searcher.seen_by(Audience.channel("C0ANYWHERE")), question)
+    answer_question(searcher.seen_by(Audience.channel(SEND_LEADS)), question)
+
+    outside, allowed = (json.dumps(request["body"]["messages"]) for request in fake_chat.requests[-2:])
+    assert len(fake_chat.requests) == 2
+    assert not leaks(outside, restricted_markers(restricted_corpus.index))
+    assert "412,000" in allowed  # the same question where the appendix may be seen

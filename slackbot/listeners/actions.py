@@ -44,9 +44,18 @@ def mark_not_helpful(ack: Ack, action: dict, body: dict, context: BoltContext, r
     )
 
 
-def show_more_sources(ack: Ack, action: dict, context: BoltContext, respond: Respond) -> None:
+def show_more_sources(
+    ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     ack()
-    delivery.show_more_sources(context[SERVICES], respond, turn_id=action["value"])
+    delivery.show_more_sources(
+        context[SERVICES],
+        client,
+        respond,
+        user=body["user"]["id"],
+        channel=clicked_in(body),
+        turn_id=action["value"],
+    )
 
 
 def show_more_records(
@@ -63,5 +72,11 @@ def show_more_records(
         client,
         respond,
         user=body["user"]["id"],
+        channel=clicked_in(body),
         value=action["value"],
     )
+
+
+def clicked_in(body: dict) -> str:
+    """The conversation a button was clicked in ("" if Slack does not say: public documents only)."""
+    return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""

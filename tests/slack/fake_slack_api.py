@@ -81,6 +81,7 @@ class FakeSlack:
     files: dict[str, FakeFile] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     not_in_channels: set[str] = field(default_factory=set)
+    shared_channels: set[str] = field(default_factory=set)  # Slack Connect: shared with another organisation
     rate_limit_once: set[str] = field(default_factory=set)
     delays: dict[str, float] = field(default_factory=dict)  # method -> seconds before answering
     socket_url: str = ""
@@ -201,6 +202,13 @@ class FakeSlack:
             }  # fmt: skip
         if method == "users.info":
             return {"ok": True, "user": {"id": body.get("user"), "name": "someone"}}
+        if method == "conversations.info":
+            channel = body.get("channel", "")
+            if not channel:
+                return {"ok": False, "error": "channel_not_found"}
+            shared = channel in self.shared_channels
+            return {"ok": True, "channel": {"id": channel, "is_channel": True, "is_ext_shared": shared,
+                                            "is_shared": shared, "is_im": channel.startswith("D")}}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(body.get("usergroup", ""), [])}
         if method == "apps.connections.open":

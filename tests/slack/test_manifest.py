@@ -23,7 +23,7 @@ def manifest() -> dict:
 def test_the_manifest_asks_for_exactly_the_scopes_and_events_the_bot_uses(manifest):
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(
         ["app_mentions:read", "chat:write", "im:history", "im:read", "im:write", "commands",
-         "files:read", "users:read", "usergroups:read"]
+         "files:read", "users:read", "usergroups:read", "channels:read", "groups:read", "mpim:read"]
     )  # fmt: skip
     assert sorted(manifest["settings"]["event_subscriptions"]["bot_events"]) == [
         "app_mention",
@@ -49,5 +49,5 @@ def test_the_guide_covers_both_ways_of_connecting_and_every_slack_setting():
     for needed in ["serve --socket", "serve --http", "connections:write", "slack/manifest.yml",
                    "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SENDBOT_ADMINS",
                    "SENDBOT_ADMIN_USERGROUP", "SENDBOT_ALLOWED_CHANNELS", "SENDBOT_DOCUMENT_BASE_URL",
-                   "SENDBOT_MAX_UPLOAD_MB", "bot.py feedback"]:  # fmt: skip
+                   "SENDBOT_MAX_UPLOAD_MB", "bot.py feedback", "SENDBOT_ACCESS_FILE", "SENDBOT_UPLOAD_FOLDER"]:  # fmt: skip
         assert needed in guide, needed

@@ -12,6 +12,7 @@ import pytest
 from fake_slack_api import RESPONSE_URL, block_texts, buttons, is_placeholder, turn_id
 from slack_payloads import direct_message, event_callback, mention, signature_headers
 
+from index.search import AudienceView
 from slackbot import blocks
 from slackbot.conversation import HELP_TITLE
 from slackbot.feedback import list_feedback
@@ -39,9 +40,9 @@ class RecordingLibrary(Library):
         super().__init__(*args, **kwargs)
         self.asked: list[tuple[str, list]] = []
 
-    def answer(self, question, history=()):
+    def answer(self, question, history, audience):
         self.asked.append((question, list(history)))
-        return super().answer(question, history)
+        return super().answer(question, history, audience)
 
 
 class SlowSearcher:
@@ -54,6 +55,9 @@ class SlowSearcher:
     def search(self, *args, **kwargs):
         time.sleep(self.delay)
         return self._searcher.search(*args, **kwargs)
+
+    def seen_by(self, audience):
+        return AudienceView(self, audience)
 
     def __getattr__(self, name):
         return getattr(self._searcher, name)
@@ -419,10 +423,10 @@ def test_a_failure_while_answering_gets_an_apology_and_the_cause_is_logged(
     start_bot, fake_slack, corpus_index, caplog
 ):
     class BrokenLibrary(Library):
-        def answer(self, question, history=()):
+        def answer(self, question, history, audience):
             if "explode" in question:
                 raise RuntimeError("the index caught fire")
-            return super().answer(question, history)
+            return super().answer(question, history, audience)
 
     bot = start_bot(BrokenLibrary(corpus_index))
     bad = mention("please explode")

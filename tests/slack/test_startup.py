@@ -82,9 +82,9 @@ def test_the_index_and_model_are_loaded_before_the_server_listens(fake_slack, co
             super().__init__(*args)
             self.searches = []
 
-        def search(self, query, k=10):
+        def search(self, query, audience, k=10):
             self.searches.append(query)
-            return super().search(query, k)
+            return super().search(query, audience, k)
 
     settings = Settings()
     library = CountingLibrary(corpus_env)

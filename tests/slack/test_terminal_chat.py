@@ -21,9 +21,9 @@ def test_the_terminal_answers_with_sources_and_follow_ups_keep_the_thread(corpus
     asked = []
     real_answer = Library.answer
 
-    def recording_answer(library, question, history=()):
+    def recording_answer(library, question, history, audience):
         asked.append((question, [turn.question for turn in history]))
-        return real_answer(library, question, history)
+        return real_answer(library, question, history, audience)
 
     monkeypatch.setattr(Library, "answer", recording_answer)
 
@@ -50,7 +50,7 @@ def test_the_terminal_runs_listings_help_and_status(corpus_env, embedder):
 
 
 def test_the_terminal_ends_at_end_of_input_and_survives_a_failure(corpus_env, embedder, monkeypatch):
-    def broken(library, question, history=()):
+    def broken(library, question, history, audience):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(Library, "answer", broken)
