@@ -83,8 +83,8 @@ def ensure_index(index_dir: Path, pdfs: list[Path]) -> None:
 class AskProcess:
     """A running `bot.py ask --json --stdin` answering one question line with one JSON line."""
 
-    def __init__(self, index_dir: Path, timeout: float) -> None:
-        command = [sys.executable, str(BOT), "ask", "--json", "--stdin", "--index", str(index_dir)]
+    def __init__(self, index_dir: Path, timeout: float, extra: tuple[str, ...] = ()) -> None:
+        command = [sys.executable, str(BOT), "ask", "--json", "--stdin", "--index", str(index_dir), *extra]
         self.timeout = timeout
         self.proc = subprocess.Popen(
             command,
