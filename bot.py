@@ -345,6 +345,21 @@ def chat(index_dir, as_id) -> None:
 
 
 @cli.command()
+@click.option("--user", "user", required=True, help="The Slack member ID (U...) whose records to erase.")
+def forget(user: str) -> None:
+    """Erase one person's questions, answers and feedback (a subject-access or erasure request).
+
+    Example:
+
+        python bot.py forget --user U04ABCDEF
+    """
+    from slackbot.retention import forget_user
+
+    gone = forget_user(get_settings().paths.data_dir, user.strip())
+    click.echo(f"Erased for {user}: " + ", ".join(f"{n} {kind}" for kind, n in gone.items()) + ".")
+
+
+@cli.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per verdict.")
 def feedback(as_json: bool) -> None:
     """List what staff said of answers (helpful / not helpful), for the people who

@@ -164,6 +164,27 @@ class SlackSettings(BaseSettings):
     max_upload_mb: float = Field(
         default=50.0, validation_alias=AliasChoices("SENDBOT_MAX_UPLOAD_MB")
     )
+    channel_answers: Literal["public", "private"] = Field(
+        default="public",
+        validation_alias=AliasChoices("SENDBOT_CHANNEL_ANSWERS"),
+        description="How mentions in channels are answered: public (in the thread) or private (to the "
+        "asker only, with a button that shares the answer in the thread).",
+    )
+    private_channels: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices("SENDBOT_PRIVATE_CHANNELS"),
+        description="Channel IDs answered privately whatever SENDBOT_CHANNEL_ANSWERS says (comma-separated).",
+    )
+    public_channels: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices("SENDBOT_PUBLIC_CHANNELS"),
+        description="Channel IDs answered in the thread whatever SENDBOT_CHANNEL_ANSWERS says (comma-separated).",
+    )
+    retention_days: float = Field(
+        default=90.0,
+        validation_alias=AliasChoices("SENDBOT_RETENTION_DAYS"),
+        description="Days the bot keeps questions, answers and feedback copies of them (swept hourly).",
+    )
     upload_folder: str = Field(
         default="",
         validation_alias=AliasChoices("SENDBOT_UPLOAD_FOLDER"),
@@ -179,7 +200,12 @@ class SlackSettings(BaseSettings):
             raise ValueError("SENDBOT_UPLOAD_FOLDER must be a folder inside the documents folder, such as restricted")
         return folder.as_posix() if value.strip() else ""
 
-    @field_validator("admins", "allowed_channels", mode="before")
+    def answers_privately(self, channel: str) -> bool:
+        if channel in self.private_channels:
+            return True
+        return self.channel_answers == "private" and channel not in self.public_channels
+
+    @field_validator("admins", "allowed_channels", "private_channels", "public_channels", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

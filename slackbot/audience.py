@@ -39,7 +39,7 @@ class AudienceResolver:
         return self.for_person(client, user) if is_direct_message(channel) else self.for_channel(client, channel)
 
     def for_channel(self, client: WebClient, channel: str) -> Audience:
-        return PUBLIC if self._shared_outside(client, channel) else Audience.channel(channel)
+        return PUBLIC if self.shared_outside(client, channel) else Audience.channel(channel)
 
     def for_person(self, client: WebClient, user: str) -> Audience:
         try:
@@ -48,7 +48,8 @@ class AudienceResolver:
             named = set()
         return Audience.person(user, {group for group in named if user in self._members(client, group)})
 
-    def _shared_outside(self, client: WebClient, channel: str) -> bool:
+    def shared_outside(self, client: WebClient, channel: str) -> bool:
+        """Whether the channel is shared with another organisation (Slack Connect)."""
         def read() -> bool:
             info = client.conversations_info(channel=channel).get("channel")
             if not isinstance(info, dict):

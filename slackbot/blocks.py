@@ -20,7 +20,7 @@ from slackbot.replies import (
     Reply,
     SourcesReply,
     decision_outcome,
-    record_heading,
+    group_heading,
 )
 
 ACTION_HELPFUL = "feedback_helpful"
@@ -38,12 +38,18 @@ INGESTING = "Ingesting the documents folder…"
 READING_UPLOAD = "Reading your file…"
 APOLOGY = "Sorry, something went wrong while answering that. Please try again in a moment."
 CHANNEL_NOT_ALLOWED = "I only answer in some channels here. Send me a direct message instead."
+SHARED_CHANNEL = (
+    "I don't answer in channels shared with other organisations: council documents stay inside the"
+    " council. Send me a direct message instead."
+)
+ACTION_SHARE = "share_answer"
 
 
-def render(reply: Reply, document_base_url: str = "", asked_by: str = "") -> dict:
-    """`asked_by` (a user id) repeats the question, for slash commands whose words Slack hides."""
+def render(reply: Reply, document_base_url: str = "", asked_by: str = "", shareable: bool = False) -> dict:
+    """`asked_by` (a user id) repeats the question, for slash commands whose words Slack hides;
+    `shareable` adds "Share in thread" to an answer only its asker sees."""
     if isinstance(reply, AnswerReply):
-        return _answer(reply, document_base_url, asked_by)
+        return _answer(reply, document_base_url, asked_by, shareable)
     if isinstance(reply, RecordsReply):
         return _records(reply, document_base_url)
     if isinstance(reply, SourcesReply):
@@ -124,7 +130,7 @@ def _hit_line(hit: Hit, base_url: str) -> str:
     return line + f"\n> {escape(_snippet(hit.text))}"
 
 
-def _answer(reply: AnswerReply, base_url: str, asked_by: str) -> dict:
+def _answer(reply: AnswerReply, base_url: str, asked_by: str, shareable: bool) -> dict:
     answer: Answer = reply.answer
     blocks = []
     if asked_by:
@@ -148,18 +154,23 @@ def _answer(reply: AnswerReply, base_url: str, asked_by: str) -> dict:
                 _button(":thumbsup: Helpful", ACTION_HELPFUL, turn),
                 _button(":thumbsdown: Not helpful", ACTION_NOT_HELPFUL, turn),
                 _button("More sources", ACTION_MORE_SOURCES, turn),
+                *([_button("Share in thread", ACTION_SHARE, turn, style="primary")] if shareable else []),
             ],
         }
     )
     return {"text": answer.text, "blocks": blocks}
 
 
-def _record(record: Commitment | Decision, base_url: str) -> str:
-    lines = [f"*{escape(record_heading(record))}*", escape(record.text)]
-    if isinstance(record, Decision) and decision_outcome(record):
-        lines.append(f"Outcome: {escape(decision_outcome(record))}")
-    lines.append(f"_{document_link(base_url, record.doc, record.page, record.doc)}, p.{record.page}_")
-    return "\n".join(lines)
+def _record_line(record: Commitment | Decision, base_url: str) -> str:
+    """One record as one bullet, cited: "• We will … (_s.pdf, p.17_)"."""
+    parts = [escape(record.text)]
+    if isinstance(record, Decision):
+        item = f"item {record.item}: {record.item_title}" if record.item else record.item_title
+        parts = ([f"*{escape(item)}*"] if item else []) + parts
+        if decision_outcome(record):
+            parts.append(f"Outcome: {escape(decision_outcome(record))}")
+    source = f"_{document_link(base_url, record.doc, record.page, record.doc)}, p.{record.page}_"
+    return "• " + " ".join(parts) + f" ({source})"
 
 
 def more_records_value(reply: RecordsReply) -> str:
@@ -173,8 +184,14 @@ def _records(reply: RecordsReply, base_url: str) -> dict:
         return {"text": summary, "blocks": [_section(summary)]}
     summary = f"*{reply.counted}* {escape(reply.filters)} (showing {reply.shown})"
     blocks = [_section(summary)]
-    for record in reply.records:
-        blocks += _sections(_record(record, base_url))
+    groups: list[tuple[str, list[str]]] = []
+    for record in reply.records:  # consecutive records of one group, under one heading
+        heading = group_heading(record)
+        if not groups or groups[-1][0] != heading:
+            groups.append((heading, []))
+        groups[-1][1].append(_record_line(record, base_url))
+    for heading, lines in groups:
+        blocks += _sections(f"*{escape(heading)}*\n" + "\n".join(lines))
     if reply.has_more:
         button = _button("More", ACTION_MORE_RECORDS, more_records_value(reply))
         blocks.append({"type": "actions", "elements": [button]})

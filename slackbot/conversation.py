@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from answer.models import Answer, Citation
 from errors import IndexMissing, NotAllowed, SendBotError
 from index.audience import PUBLIC, Audience
 from settings import Settings
@@ -20,14 +21,17 @@ from slackbot import request_words
 from slackbot.feedback import record_feedback
 from slackbot.filters import parse_commitment_filters, parse_decision_filters
 from slackbot.library import Library
-from slackbot.replies import AnswerReply, NoticeReply, RecordsReply, Reply, SourcesReply
+from slackbot.replies import AnswerReply, NoticeReply, RecordsReply, Reply, SourcesReply, group_heading
 from slackbot.request_words import Request
 from slackbot.threads import ThreadMemory
 from slackbot.uploads import IncomingFile, check_name, receive
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 5
+# A listing page holds whole groups (a strategy's priority in one year; a meeting) up to
+# PAGE_LINES records, so a priority's three years read on one page; a group longer than that is
+# split. A line per record, each cited, under its group's heading (slackbot.blocks).
+PAGE_LINES = 30
 MORE_SOURCES = 5
 MORE_SOURCES_SEARCHED = 20  # passages looked at to find MORE_SOURCES on pages the answer did not cite
 HELP_TITLE = "How to use sendbot"
@@ -65,6 +69,7 @@ class Requester:
     user: str
     is_admin: bool = False
     audience: Audience = PUBLIC
+    message: str = ""  # the Slack message asking ("C123:ts"), so deleting it deletes what was kept
 
 
 class Conversation:
@@ -112,7 +117,7 @@ class Conversation:
 
     def _ask(self, requester: Requester, question: str, thread: str) -> AnswerReply:
         answer = self.library.answer(question, self.memory.history(thread), requester.audience)
-        turn_id = self.memory.remember(thread, requester.user, answer)
+        turn_id = self.memory.remember(thread, requester.user, answer, requester.message)
         return AnswerReply(answer, turn_id)
 
     def _commitments(self, request: Request, audience: Audience) -> RecordsReply:
@@ -149,6 +154,15 @@ class Conversation:
             return _problem(exc)
         fresh = [hit for hit in hits if (hit.doc, hit.page) not in cited]
         return SourcesReply(turn.question, fresh[:MORE_SOURCES])
+
+    def stored_answer(self, turn_id: int) -> tuple[str, AnswerReply] | None:
+        """An earlier answer as it was given, and its thread: for sharing a private answer."""
+        turn = self.memory.get(turn_id)
+        if turn is None:
+            return None
+        citations = [Citation(**source) for source in turn.sources]
+        answer = Answer(turn.question, turn.answer, turn.found, citations, resolved_question=turn.resolved_question)
+        return turn.thread, AnswerReply(answer, turn.id)
 
     def record_feedback(self, turn_id: int, user: str, verdict: str) -> Reply:
         turn = self.memory.get(turn_id)
@@ -199,16 +213,36 @@ class Conversation:
 
 
 def _page(kind: str, filters: str, records: list, request: Request) -> RecordsReply:
-    start = (request.page - 1) * PAGE_SIZE
+    pages = page_bounds([group_heading(record) for record in records], PAGE_LINES)
+    start, end = pages[min(request.page, len(pages)) - 1] if pages else (0, 0)
     return RecordsReply(
         kind=kind,
         filters=filters,
-        records=records[start : start + PAGE_SIZE],
+        records=records[start:end],
         total=len(records),
         page=request.page,
-        page_size=PAGE_SIZE,
+        start=start,
         request_text=request.text,
     )
+
+
+def page_bounds(groups: list[str], limit: int) -> list[tuple[int, int]]:
+    """(start, end) of each page: whole runs of equal `groups` while they fit in `limit`."""
+    pages: list[tuple[int, int]] = []
+    start = run = 0
+    for i in range(1, len(groups) + 1):
+        if i < len(groups) and groups[i] == groups[i - 1]:
+            continue
+        if i - start > limit and run > start:  # this run does not fit: the page ends before it
+            pages.append((start, run))
+            start = run
+        while i - start > limit:  # one run longer than a page
+            pages.append((start, start + limit))
+            start += limit
+        run = i
+    if start < len(groups):
+        pages.append((start, len(groups)))
+    return pages
 
 
 def _problem(exc: SendBotError) -> NoticeReply:

@@ -1,9 +1,14 @@
-"""How a reply reaches Slack: a placeholder at once, then that same message updated.
+"""How a reply reaches Slack: Slack's own status while the bot works, then one message.
 
-One message per question: "Searching…" is posted within a second, then replaced
-(chat.update) by the answer with its sources and buttons, or by a short apology if
-anything fails, whose cause goes to the log. Slash commands that only concern the
-asker (help, status, listings, refusals) are answered privately through response_url.
+A question (a DM, a mention, a reply in a thread) gets Slack's status at once ("is searching
+the council's documents…", or its place in the queue when every worker is busy), then the
+checked answer is posted in the thread as one message, or a short apology if anything fails,
+whose cause goes to the log. Where a channel wants private answers the asker alone sees it,
+with a button that shares it in the thread. A long job (an ingest), or a question where Slack
+refuses a status, gets a placeholder message that shows progress and is then updated in place.
+Slash commands that only concern the asker (help, status, listings, refusals) are answered
+privately through response_url. The bot does not answer in channels shared with another
+organisation (Slack Connect), and says so privately.
 """
 
 from __future__ import annotations
@@ -14,11 +19,15 @@ import time
 from collections.abc import Callable
 
 from slack_bolt import Respond
+from slack_bolt.context.set_status import SetStatus
+from slack_bolt.context.set_suggested_prompts import SetSuggestedPrompts
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from slackbot import blocks, request_words
+from errors import SendBotError
+from slackbot import blocks, home, request_words, retention
 from slackbot.conversation import Requester
+from slackbot.feedback import list_feedback
 from slackbot.policy import is_direct_message
 from slackbot.replies import Reply
 from slackbot.request_words import Request, parse_request
@@ -28,6 +37,12 @@ from slackbot.slack_files import incoming_file
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_SECONDS = 2.0  # chat.update is rate limited (about one a second per channel)
+STATUS = "is searching the council's documents…"
+LOADING_MESSAGES = [
+    "Searching the council's documents…",
+    "Reading the passages that match…",
+    "Checking each quote against its page…",
+]
 # Slash-command requests answered by a message in the channel; the rest are private.
 POSTED_IN_CHANNEL = {request_words.ASK, request_words.INGEST}
 
@@ -62,18 +77,16 @@ class ReplyMessage:
         asked_by: str = "",
     ) -> None:
         """Replace the placeholder with the reply, or with an apology if making it failed."""
-        try:
-            content = blocks.render(make_reply(self), base_url, asked_by)
-        except Exception:
-            log.exception("request failed in %s", self.channel)
-            content = blocks.apology()
-        self.finish(content)
+        self.finish(_render(lambda: make_reply(self), base_url, asked_by=asked_by))
 
 
-def _requester(services: Services, client: WebClient, user: str, channel: str) -> Requester:
-    """The asker, and what the conversation they ask in may see (slackbot.audience)."""
+def _requester(services: Services, client: WebClient, user: str, channel: str, message_ts: str = "") -> Requester:
+    """The asker, what the conversation they ask in may see (slackbot.audience), and their message."""
     return Requester(
-        user, services.policy.is_admin(client, user), services.audiences.for_conversation(client, channel, user)
+        user,
+        services.policy.is_admin(client, user),
+        services.audiences.for_conversation(client, channel, user),
+        f"{channel}:{message_ts}" if message_ts else "",
     )
 
 
@@ -89,29 +102,87 @@ def answer_in_thread(
     thread_ts: str,
     user: str,
     text: str,
+    message_ts: str = "",
+    set_status: SetStatus | None = None,
 ) -> None:
-    """A mention or a DM: the reply goes in the message's thread, remembering the thread.
+    """A mention, a DM or a follow-up: the reply goes in the message's thread, remembering the thread.
 
-    The placeholder is posted from the listener's own thread, so it appears at once even
-    when every worker is busy answering; only the answering waits for a worker.
+    The status (or placeholder) is set from the listener's own thread, so it appears at once
+    even when every worker is busy answering; only the answering waits for a worker.
     """
     if not services.policy.channel_allowed(channel):
         client.chat_postEphemeral(channel=channel, user=user, text=blocks.CHANNEL_NOT_ALLOWED)
         return
+    if not is_direct_message(channel) and services.audiences.shared_outside(client, channel):
+        client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=blocks.SHARED_CHANNEL)
+        return
     request = parse_request(text)
-    requester = _requester(services, client, user, channel)
+    requester = _requester(services, client, user, channel, message_ts)
     refused = services.conversation.refusal(requester, request)
     if refused is not None:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.render(refused))
         return
-    message = ReplyMessage(client, channel, thread_ts, _placeholder(request))
-    services.submit(
-        message.fill,
-        lambda m: services.conversation.handle(
-            requester, request, thread_key(channel, thread_ts), m.progress
-        ),
-        services.slack.document_base_url,
-    )
+    base_url = services.slack.document_base_url
+
+    def reply(progress: Callable[[str], None] | None = None) -> Reply:
+        return services.conversation.handle(requester, request, thread_key(channel, thread_ts), progress)
+
+    if request.verb == request_words.ASK and not is_direct_message(channel) and services.slack.answers_privately(channel):
+        services.submit(_answer_privately, client, channel, thread_ts, user, reply, base_url)
+    elif request.verb == request_words.ASK and set_status is not None and _show_status(set_status, services.place_in_queue()):
+        services.submit(_post_once, client, channel, thread_ts, reply, base_url)
+    else:
+        message = ReplyMessage(client, channel, thread_ts, _placeholder(request))
+        services.submit(message.fill, lambda m: reply(m.progress), base_url)
+
+
+def _show_status(set_status: SetStatus, place: int) -> bool:
+    """Slack's own status for the thread, or the asker's place in the queue; False if Slack refuses it."""
+    status = STATUS if place <= 0 else f"is answering other questions: yours is number {place} in the queue…"
+    try:
+        set_status(status=status, loading_messages=LOADING_MESSAGES if place <= 0 else None)
+    except SlackApiError as exc:
+        log.info("Slack refused a status (%s); showing a placeholder instead", exc.response.get("error"))
+        return False
+    return True
+
+
+def _render(make_reply: Callable[[], Reply], base_url: str, **options) -> dict:
+    try:
+        return blocks.render(make_reply(), base_url, **options)
+    except Exception:
+        log.exception("request failed")
+        return blocks.apology()
+
+
+def _post_once(client: WebClient, channel: str, thread_ts: str, make_reply: Callable[[], Reply], base_url: str) -> None:
+    """The checked answer, posted in the thread as one message (which ends Slack's status)."""
+    client.chat_postMessage(channel=channel, thread_ts=thread_ts, **_render(make_reply, base_url))
+
+
+def _answer_privately(
+    client: WebClient, channel: str, thread_ts: str, user: str, make_reply: Callable[[], Reply], base_url: str
+) -> None:
+    """The answer to the asker alone, with a button that shares it in the thread."""
+    content = _render(make_reply, base_url, shareable=True)
+    client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, **content)
+
+
+def share_answer(services: Services, client: WebClient, respond: Respond, *, turn_id: str) -> None:
+    """"Share in thread": the answer the asker saw privately, posted for everyone in its thread."""
+
+    def share() -> None:
+        found = services.conversation.stored_answer(int(turn_id))
+        if found is None:
+            respond(text="I no longer have that answer; please ask again.", response_type="ephemeral",
+                    replace_original=False)  # fmt: skip
+            return
+        thread, reply = found
+        _, channel, thread_ts = thread.split(":", 2)
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.render(reply, services.slack.document_base_url))
+        respond(text="Shared in the thread.", response_type="ephemeral", replace_original=True)
+
+    services.submit(share)
 
 
 def run_command(services: Services, client: WebClient, respond: Respond, command: dict) -> None:
@@ -119,6 +190,9 @@ def run_command(services: Services, client: WebClient, respond: Respond, command
     channel, user = command["channel_id"], command["user_id"]
     if not services.policy.channel_allowed(channel):
         respond(text=blocks.CHANNEL_NOT_ALLOWED, response_type="ephemeral")
+        return
+    if not is_direct_message(channel) and services.audiences.shared_outside(client, channel):
+        respond(text=blocks.SHARED_CHANNEL, response_type="ephemeral")
         return
     request = parse_request(command.get("text") or "")
     requester = _requester(services, client, user, channel)
@@ -147,12 +221,7 @@ def run_command(services: Services, client: WebClient, respond: Respond, command
 
 
 def _respond_privately(respond: Respond, make_reply: Callable[[], Reply], base_url: str, **options) -> None:
-    try:
-        content = blocks.render(make_reply(), base_url)
-    except Exception:
-        log.exception("request failed")
-        content = blocks.apology()
-    respond(response_type="ephemeral", **options, **content)
+    respond(response_type="ephemeral", **options, **_render(make_reply, base_url))
 
 
 def record_feedback(services: Services, respond: Respond, *, user: str, turn_id: str, verdict: str) -> None:
@@ -214,3 +283,61 @@ def add_upload(services: Services, client: WebClient, *, channel: str, user: str
         ),
         slack.document_base_url,
     )
+
+
+def open_home(
+    services: Services, client: WebClient, *, user: str, tab: str, set_suggested_prompts: SetSuggestedPrompts | None
+) -> None:
+    """The Messages tab: prompts from what the person may see, set at once. The Home tab: its view, published."""
+    audience = services.audiences.for_person(client, user)
+    library = services.conversation.library
+    if tab == "messages":
+        if set_suggested_prompts is not None:
+            try:
+                prompts = home.suggested_prompts(library, audience)
+            except SendBotError:  # nothing indexed yet
+                prompts = [{"title": "How to use sendbot", "message": "help"}]
+            set_suggested_prompts(prompts=prompts, title=home.PROMPTS_TITLE)
+        return
+    services.submit(publish_home, services, client, user)
+
+
+def publish_home(services: Services, client: WebClient, user: str) -> None:
+    """The Home tab as this person may see it (admins also get their tools)."""
+    conversation = services.conversation
+    audience = services.audiences.for_person(client, user)
+    try:
+        status = conversation.library.status(audience)
+        last_ingest = conversation.library.last_ingest()
+    except SendBotError:  # nothing indexed yet
+        status, last_ingest = None, {}
+    admin = None
+    if services.policy.is_admin(client, user):
+        admin = {"last_ingest": last_ingest, "feedback": list_feedback(conversation.data_dir)}
+    recent = conversation.memory.recent_questions(user, home.RECENT_QUESTIONS)
+    client.views_publish(user_id=user, view=home.home_view(status, recent, admin))
+
+
+def reingest_from_home(services: Services, client: WebClient, *, user: str) -> None:
+    """The Home tab's Re-ingest: progress and report in the admin's DM, then the tab refreshed."""
+    audience = services.audiences.for_person(client, user)
+    requester = Requester(user, services.policy.is_admin(client, user), audience)
+    request = parse_request(request_words.INGEST)
+    refused = services.conversation.refusal(requester, request)
+    if refused is not None:
+        client.chat_postMessage(channel=user, **blocks.render(refused))
+        return
+    message = ReplyMessage(client, user, None, blocks.INGESTING)
+
+    def ingest_then_refresh(m: ReplyMessage) -> Reply:
+        reply = services.conversation.handle(requester, request, "", m.progress)
+        publish_home(services, client, user)
+        return reply
+
+    services.submit(message.fill, ingest_then_refresh, services.slack.document_base_url)
+
+
+def forget_deleted_message(services: Services, *, channel: str, ts: str) -> None:
+    """A message deleted in Slack: what the bot kept of it goes too."""
+    services.submit(lambda: log.info("deleted message: removed %s", retention.forget_message(
+        services.conversation.data_dir, channel, ts)))  # fmt: skip

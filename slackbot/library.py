@@ -20,7 +20,7 @@ from errors import IngestBusy
 from index.audience import EVERYONE, PUBLIC, Audience, usergroups_named
 from index.records import find_commitments, find_decisions
 from index.search import Searcher
-from index.store import index_status
+from index.store import IndexStatus, index_status
 from ingest.models import Commitment, Decision, Hit
 from ingest.pipeline import IngestReport, Progress, ingest_paths
 from slackbot.filters import CommitmentFilters, DecisionFilters
@@ -93,7 +93,14 @@ class Library:
         return sorted({record.body for record in self.decisions(DecisionFilters(), audience)})
 
     def status_lines(self, audience: Audience) -> list[str]:
-        return index_status(self.index_dir, audience).as_lines()
+        return self.status(audience).as_lines()
+
+    def status(self, audience: Audience) -> IndexStatus:
+        return index_status(self.index_dir, audience)
+
+    def last_ingest(self) -> dict:
+        """The latest ingest's finish time, summary and failed files, as the admin's status shows it."""
+        return self.status(EVERYONE).last_ingest
 
     def usergroups(self) -> set[str]:
         """The Slack user groups some document is open to."""

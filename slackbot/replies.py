@@ -31,16 +31,16 @@ class RecordsReply:
     records: list[Commitment] | list[Decision]
     total: int
     page: int
-    page_size: int
+    start: int  # how many records come before this page
     request_text: str  # the filter words as typed, to fetch the next page
 
     @property
     def first_number(self) -> int:
-        return (self.page - 1) * self.page_size + 1
+        return self.start + 1
 
     @property
     def has_more(self) -> bool:
-        return self.page * self.page_size < self.total
+        return self.start + len(self.records) < self.total
 
     @property
     def counted(self) -> str:
@@ -68,6 +68,13 @@ def record_heading(record: Commitment | Decision) -> str:
         item = f"item {record.item}: {record.item_title}" if record.item else record.item_title
         parts = [record.body, record.date, item]
     return ", ".join(part for part in parts if part)
+
+
+def group_heading(record: Commitment | Decision) -> str:
+    """The heading records are listed under: a strategy's priority in one year, or a meeting."""
+    if isinstance(record, Commitment):
+        return record_heading(record)
+    return ", ".join(part for part in (record.body, record.date) if part)
 
 
 def decision_outcome(record: Decision) -> str:

@@ -27,6 +27,7 @@ from ingest.access import check_applied
 from settings import Settings, SlackSettings
 from slackbot import redact
 from slackbot.app import build_app
+from slackbot.retention import Sweeper
 from slackbot.services import Services, build_services
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ def _start(settings: Settings, mode: str, services: Services | None) -> Services
     )  # fmt: skip
     check_applied(settings.paths.access_path, settings.paths.index_dir)
     services = services or build_services(settings)
+    if services.sweeper is None:
+        services.sweeper = Sweeper(settings.paths.data_dir, settings.slack.retention_days).start()
     try:
         services.conversation.library.warm()
     except IndexMissing as exc:

@@ -21,6 +21,7 @@ from slackbot.audience import AudienceResolver
 from slackbot.conversation import Conversation, build_conversation
 from slackbot.library import Library
 from slackbot.policy import AccessPolicy
+from slackbot.retention import Sweeper
 from slackbot.seen_events import SeenEvents
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class Services:
     listeners: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(LISTENERS, thread_name_prefix="sendbot-ack")
     )
+    sweeper: Sweeper | None = None  # expires old records while serving (slackbot.retention)
     _in_flight: set[Future] = field(default_factory=set, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -60,6 +62,11 @@ class Services:
         future.add_done_callback(self._finished)
         return future
 
+    def place_in_queue(self) -> int:
+        """Where a job submitted now would wait: 0 when a worker is free, else its place in the queue."""
+        with self._lock:
+            return max(0, len(self._in_flight) - WORKERS + 1)
+
     def _finished(self, future: Future) -> None:
         with self._lock:
             self._in_flight.discard(future)
@@ -68,6 +75,8 @@ class Services:
         """Take no new work and give the answers already under way up to `seconds` to finish,
         so a restart does not strand them; (finished, unfinished)."""
         deadline = time.monotonic() + seconds
+        if self.sweeper is not None:
+            self.sweeper.stop()
         self.listeners.shutdown(wait=True)  # they only post a placeholder and hand the job on
         self.workers.shutdown(wait=False)  # queued jobs still run; only new submissions are refused
         with self._lock:

@@ -54,10 +54,19 @@ def m003_create_seen_events(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX seen_events_by_time ON seen_events (seen)")
 
 
+def m004_turn_messages(db: sqlite3.Connection) -> None:
+    """The Slack message ("C123:1712345678.000100") each turn answered, so deleting it in Slack
+    deletes the turn (slackbot.retention)."""
+    db.execute("ALTER TABLE turns ADD COLUMN message TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX turns_by_message ON turns (message)")
+    db.execute("CREATE INDEX turns_by_user ON turns (user)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_create_turns,
     m002_create_feedback,
     m003_create_seen_events,
+    m004_turn_messages,
 ]
 
 

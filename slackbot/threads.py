@@ -16,7 +16,6 @@ from answer.models import Answer, Turn
 from slackbot.storage import opened
 
 HISTORY_TURNS = 6  # enough for "and in year three?" chains; older turns only add noise
-RETENTION_DAYS = 90  # questions name people and cases: keep them no longer than follow-ups need
 
 
 @dataclass
@@ -45,14 +44,25 @@ class ThreadMemory:
             ).fetchall()
         return [Turn(question=row["question"], answer=row["answer"]) for row in reversed(rows)]
 
-    def remember(self, thread: str, user: str, answer: Answer) -> int:
-        """Store one answered question (forgetting turns past the retention period); returns its id."""
+    def recent_questions(self, user: str, limit: int) -> list[str]:
+        """The user's latest questions, newest first, each once."""
+        with opened(self.data_dir) as db:
+            rows = db.execute("SELECT question FROM turns WHERE user = ? ORDER BY id DESC LIMIT ?", (user, limit * 3))
+            return list(dict.fromkeys(row[0] for row in rows))[:limit]
+
+    def knows(self, thread: str) -> bool:
+        """Whether the bot has answered in this thread (within the retention period)."""
+        with opened(self.data_dir) as db:
+            return db.execute("SELECT 1 FROM turns WHERE thread = ? LIMIT 1", (thread,)).fetchone() is not None
+
+    def remember(self, thread: str, user: str, answer: Answer, message: str = "") -> int:
+        """Store one answered question (`message`: the Slack message that asked it, "C123:ts");
+        returns its id. Old turns are swept by slackbot.retention."""
         now = time.time()
         with opened(self.data_dir) as db:
-            db.execute("DELETE FROM turns WHERE created < ?", (now - RETENTION_DAYS * 86400,))
             cursor = db.execute(
                 "INSERT INTO turns (thread, user, question, resolved_question, answer, found,"
-                " sources, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " sources, created, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     thread,
                     user,
@@ -62,6 +72,7 @@ class ThreadMemory:
                     int(answer.found),
                     json.dumps([citation.as_json() for citation in answer.citations]),
                     now,
+                    message,
                 ),
             )
             return int(cursor.lastrowid or 0)

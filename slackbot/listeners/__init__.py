@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from slackbot.listeners import actions, commands, files, mentions, messages
+from slackbot.listeners import actions, commands, files, home, mentions, messages
 
 
 def register_listeners(app: App) -> None:
@@ -13,3 +13,4 @@ def register_listeners(app: App) -> None:
     files.register(app)
     commands.register(app)
     actions.register(app)
+    home.register(app)

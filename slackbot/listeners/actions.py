@@ -11,6 +11,7 @@ from slackbot.blocks import (
     ACTION_MORE_RECORDS,
     ACTION_MORE_SOURCES,
     ACTION_NOT_HELPFUL,
+    ACTION_SHARE,
 )
 from slackbot.middleware import SERVICES
 
@@ -20,6 +21,7 @@ def register(app: App) -> None:
     app.action(ACTION_NOT_HELPFUL)(mark_not_helpful)
     app.action(ACTION_MORE_SOURCES)(show_more_sources)
     app.action(ACTION_MORE_RECORDS)(show_more_records)
+    app.action(ACTION_SHARE)(share_answer)
 
 
 def mark_helpful(ack: Ack, action: dict, body: dict, context: BoltContext, respond: Respond) -> None:
@@ -75,6 +77,11 @@ def show_more_records(
         channel=clicked_in(body),
         value=action["value"],
     )
+
+
+def share_answer(ack: Ack, action: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
+    ack()
+    delivery.share_answer(context[SERVICES], client, respond, turn_id=action["value"])
 
 
 def clicked_in(body: dict) -> str:

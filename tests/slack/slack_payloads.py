@@ -124,3 +124,17 @@ def form(fields: dict) -> str:
 
 def interactive_form(payload: dict) -> str:
     return urlencode({"payload": json.dumps(payload)})
+
+
+def app_home_opened(user: str, tab: str, channel: str = "D0HOME") -> dict:
+    return {"type": "app_home_opened", "user": user, "channel": channel, "tab": tab, "event_ts": next_ts()}
+
+
+def channel_message(text: str, user: str = "U1", channel: str = "C1", thread_ts: str | None = None) -> dict:
+    """A person's message in a public channel (message.channels), in a thread when thread_ts is given."""
+    ts = next_ts()
+    event = {"type": "message", "channel_type": "channel", "user": user, "text": text, "ts": ts,
+             "channel": channel, "event_ts": ts}  # fmt: skip
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event

@@ -99,21 +99,21 @@ DECISION = Decision("Schools' Forum", "2024-02-13", "3", "De-delegation", "Appro
                     {"approved": 6, "rejected": 1, "abstained": 0}, outcome="approved", doc="m.pdf")  # fmt: skip
 
 
-def test_a_listing_counts_its_records_shows_each_with_its_source_and_offers_more():
-    listing = RecordsReply("commitments", "SEND, priority 2", [COMMITMENT] * 5, 12, 1, 5, "SEND priority 2")
+def test_a_listing_counts_its_records_shows_each_as_a_cited_line_under_its_group_and_offers_more():
+    listing = RecordsReply("commitments", "SEND, priority 2", [COMMITMENT] * 5, 12, 1, 0, "SEND priority 2")
 
     message = blocks.render(listing)
 
     assert sections(message)[0] == "*12 commitments match* SEND, priority 2 (showing 1–5)"
-    assert sections(message)[1] == (
-        "*SEND priority 2: Effective, Year Two (2022-2023)*\nWe will review EHCPs\n_s.pdf, p.17_"
+    assert sections(message)[1] == "*SEND priority 2: Effective, Year Two (2022-2023)*\n" + "\n".join(
+        ["• We will review EHCPs (_s.pdf, p.17_)"] * 5
     )
     [more] = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert json.loads(more["value"]) == {"text": "commitments SEND priority 2", "page": 2}
 
 
 def test_a_decision_shows_its_vote_as_the_minutes_print_it():
-    listing = RecordsReply("decisions", "“de-delegation”", [DECISION], 1, 1, 5, "de-delegation")
+    listing = RecordsReply("decisions", "“de-delegation”", [DECISION], 1, 1, 0, "de-delegation")
 
     text = plaintext.render(listing)
 
@@ -123,6 +123,15 @@ def test_a_decision_shows_its_vote_as_the_minutes_print_it():
 
 
 def test_an_empty_listing_says_nothing_matches():
-    listing = RecordsReply("decisions", "Cabinet, 1999-01-01", [], 0, 1, 5, "cabinet 1999-01-01")
+    listing = RecordsReply("decisions", "Cabinet, 1999-01-01", [], 0, 1, 0, "cabinet 1999-01-01")
 
     assert blocks.render(listing)["text"] == "No decisions match Cabinet, 1999-01-01."
+
+
+def test_pages_hold_whole_groups_up_to_the_limit_and_split_only_a_group_longer_than_a_page():
+    from slackbot.conversation import page_bounds
+
+    assert page_bounds(["a"] * 9 + ["b"] * 9 + ["c"] * 9, 30) == [(0, 27)]
+    assert page_bounds(["a"] * 9 + ["b"] * 9 + ["c"] * 9, 20) == [(0, 18), (18, 27)]
+    assert page_bounds(["a"] * 45 + ["b"] * 2, 20) == [(0, 20), (20, 40), (40, 47)]
+    assert page_bounds([], 30) == []

@@ -58,13 +58,13 @@ def bot(fake_slack, corpus_index, tmp_path):
 
 
 def answers_sent(fake) -> list:
-    return [call for call in fake.calls_to("chat.update") if not is_placeholder(call.body)]
+    return [call for call in fake.calls_to("chat.postMessage") if call.response.get("ok") and not is_placeholder(call.body)]
 
 
 @pytest.mark.parametrize(
     "held",
-    ["chat.postMessage",  # the placeholder being posted: the job is not yet with the workers
-     "chat.update"],  # the answer being written: the job is on a worker
+    ["assistant.threads.setStatus",  # the status being set: the job is not yet with the workers
+     "chat.postMessage"],  # the answer being written: the job is on a worker
 )  # fmt: skip
 def test_an_answer_in_flight_at_sigterm_is_delivered_then_the_bot_exits_0(bot, fake_slack, held):
     fake_slack.delays[held] = SLACK_DELAY
@@ -100,7 +100,7 @@ def test_with_nothing_in_flight_sigterm_exits_0_promptly(bot):
 def test_over_socket_mode_an_answer_in_flight_at_sigterm_is_delivered_before_serving_returns(
     fake_slack, socket_mode, corpus_env, embedder
 ):
-    fake_slack.delays["chat.update"] = SLACK_DELAY
+    fake_slack.delays["chat.postMessage"] = SLACK_DELAY
     event = mention(QUESTION)
     before = signal.getsignal(signal.SIGTERM)
 

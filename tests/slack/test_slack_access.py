@@ -89,15 +89,18 @@ def test_the_channel_the_rules_name_is_answered_from_the_restricted_papers_and_t
     assert caplog.records and not leaks(caplog.text, RESTRICTED_SENTENCES)
 
 
-def test_a_named_channel_shared_with_another_organisation_sees_public_papers_only(
-    start_bot, fake_slack, restricted_env
-):
+def test_a_named_channel_shared_with_another_organisation_is_not_answered_at_all(start_bot, fake_slack, restricted_env):
     fake_slack.shared_channels.add(SEND_LEADS)
+    bot = start_bot()
+    mark = len(fake_slack.calls)
 
-    _, shown = ask(start_bot(), mention(CONTRACT_QUESTION, user=ALLOWED_USER, channel=SEND_LEADS))
+    bot.event(mention(CONTRACT_QUESTION, user=ALLOWED_USER, channel=SEND_LEADS))
 
-    assert not leaks(shown, restricted_env)
+    [told] = fake_slack.wait_for("chat.postEphemeral")
+    assert told.body["text"] == blocks.SHARED_CHANNEL  # privately, to the asker
     assert fake_slack.calls_to("conversations.info")[0].body["channel"] == SEND_LEADS
+    assert not leaks(sent_since(fake_slack, mark), restricted_env)
+    assert not fake_slack.calls_to("chat.postMessage")
 
 
 @pytest.mark.parametrize(("user", "allowed"), [(ALLOWED_USER, True), (TEAM_MEMBER, True), ("U0SOMEONE", False)])

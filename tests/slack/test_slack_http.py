@@ -13,7 +13,7 @@ from fake_slack_api import RESPONSE_URL, block_texts, buttons, is_placeholder, t
 from slack_payloads import direct_message, event_callback, mention, signature_headers
 
 from index.search import AudienceView
-from slackbot import blocks
+from slackbot import blocks, delivery
 from slackbot.conversation import HELP_TITLE
 from slackbot.feedback import list_feedback
 from slackbot.library import Library
@@ -63,15 +63,20 @@ class SlowSearcher:
         return getattr(self._searcher, name)
 
 
-def test_mention_is_answered_in_its_thread_by_one_message_updated_in_place(start_bot, fake_slack):
+def test_a_mention_shows_slacks_status_then_gets_one_message_in_its_thread(start_bot, fake_slack):
     bot = start_bot()
     event = mention(QUESTION)
 
     assert bot.event(event).status_code == 200
 
     reply = fake_slack.final_reply("C1", event["ts"])
-    [placeholder] = posts_in_thread(fake_slack, "C1", event["ts"])
-    assert placeholder.body["text"] == blocks.SEARCHING
+    [status] = fake_slack.calls_to("assistant.threads.setStatus")
+    assert (status.body["channel_id"], status.body["thread_ts"]) == ("C1", event["ts"])
+    assert status.body["status"] == delivery.STATUS and status.body["loading_messages"]
+    assert status.headers is not None and status in fake_slack.calls[: fake_slack.calls.index(
+        fake_slack.calls_to("chat.postMessage")[0])]  # set before the answer  # fmt: skip
+    [posted] = posts_in_thread(fake_slack, "C1", event["ts"])
+    assert posted.body == reply and not fake_slack.calls_to("chat.update")  # one message, no placeholder
     texts = block_texts(reply)
     assert "*Sources*" in texts
     assert any(text.startswith("*[1]*") and "p." in text for text in texts)
@@ -114,8 +119,7 @@ def test_follow_up_in_a_thread_is_asked_with_the_earlier_turns(start_bot, fake_s
 
     follow_up = mention("and in year three?", thread_ts=first["ts"])
     bot.event(follow_up)
-    fake_slack.final_reply("C1", first["ts"])
-    fake_slack.wait_for("chat.update", count=2, where=lambda c: not is_placeholder(c.body))
+    fake_slack.wait_for("chat.postMessage", count=2, where=lambda c: c.body.get("thread_ts") == first["ts"])
 
     (question_one, history_one), (question_two, history_two) = library.asked
     assert history_one == []
@@ -165,15 +169,32 @@ def test_help_and_status_are_answered_privately(start_bot, fake_slack, text, exp
     assert not fake_slack.calls_to("chat.postMessage")
 
 
-def test_commitments_list_first_page_in_full_and_more_gives_the_next(start_bot, fake_slack):
+def test_a_priority_s_three_years_of_commitments_read_on_one_page_one_cited_line_each(start_bot, fake_slack):
     bot = start_bot()
 
     bot.command("commitments SEND priority 2")
 
+    [listing] = fake_slack.wait_for(RESPONSE_URL)
+    texts = block_texts(listing.body)
+    assert texts[0].startswith("*27 commitments match*") and "(showing 1–27)" in texts[0]
+    lines = [line for text in texts[1:] for line in text.splitlines() if line.startswith("• ")]
+    assert len(lines) == 27 and all(", p." in line for line in lines)
+    assert [text.splitlines()[0] for text in texts[1:]] == [
+        f"*SEND priority 2: Effective by managing increasing levels of demand and need in SEND, {year}*"
+        for year in ("Year One (2021-2022)", "Year Two (2022-2023)", "Year Three (2023-2024)")
+    ]
+    assert sum("EHCP" in line for line in lines) >= 3
+    assert not buttons(listing.body) and len(listing.body["blocks"]) <= 50
+
+
+def test_a_long_listing_pages_by_whole_groups_and_more_gives_the_next(start_bot, fake_slack):
+    bot = start_bot()
+
+    bot.command("commitments SEND")
+
     [first] = fake_slack.wait_for(RESPONSE_URL)
     texts = block_texts(first.body)
-    assert "commitments match*" in texts[0] and "priority 2" in texts[0]
-    assert "(showing 1–5)" in texts[0]
+    assert "commitments match*" in texts[0] and "(showing 1–" in texts[0]
     [more] = buttons(first.body)
     assert more["action_id"] == blocks.ACTION_MORE_RECORDS
 
@@ -181,7 +202,9 @@ def test_commitments_list_first_page_in_full_and_more_gives_the_next(start_bot, 
 
     second = fake_slack.wait_for(RESPONSE_URL, count=2)[1]
     assert second.body["replace_original"] is True
-    assert "(showing 6–" in block_texts(second.body)[0]
+    shown = int(texts[0].split("(showing 1–")[1].split(")")[0])
+    assert 9 <= shown <= 30
+    assert f"(showing {shown + 1}–" in block_texts(second.body)[0]
 
 
 def test_decisions_are_listed_with_their_sources(start_bot, fake_slack):
@@ -349,8 +372,9 @@ def test_fifty_concurrent_mentions_are_each_answered_exactly_once(start_bot, fak
     time.sleep(QUIET_SECONDS)
     posted = [call.body["thread_ts"] for call in fake_slack.calls_to("chat.postMessage")]
     assert sorted(posted) == sorted(event["ts"] for event in events)  # one each, none twice
-    finals = [c for c in fake_slack.calls_to("chat.update") if not is_placeholder(c.body)]
-    assert len(finals) == 50
+    assert not [c for c in fake_slack.calls_to("chat.postMessage") if is_placeholder(c.body)]
+    statuses = [call.body["status"] for call in fake_slack.calls_to("assistant.threads.setStatus")]
+    assert len(statuses) == 50 and any("in the queue" in status for status in statuses)  # more than the workers
 
 
 def test_a_rate_limited_call_is_retried_after_retry_after(start_bot, fake_slack):
