@@ -21,7 +21,7 @@ MIN_SUPPORT = 0.6  # share of a sentence's content words that its passage must c
 
 
 def citation_for(n: int, hit: Hit, quote: str) -> Citation:
-    return Citation(n=n, doc=hit.doc, title=hit.title, page=hit.page, section=hit.section, quote=quote)
+    return Citation(n=n, doc=hit.doc, title=hit.title, page=hit.page, section=hit.section, quote=quote, date=hit.date)
 
 
 def quote_units(chosen: list[Unit]) -> tuple[str, list[Citation]]:

@@ -15,6 +15,7 @@ class Citation:
     page: int
     section: str
     quote: str  # the line of the passage that supports the marker
+    date: str = ""  # the document's date (ISO, as precise as the document says), so staff see how current it is
 
     def as_json(self) -> dict:
         return {
@@ -24,6 +25,7 @@ class Citation:
             "page": self.page,
             "section": self.section,
             "quote": self.quote,
+            "date": self.date,
         }
 
 

@@ -98,7 +98,7 @@ def _commitments(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer
         info,
         vocabulary,
         records,
-        lambda c: " ".join([c.text, c.priority_title, *c.themes, c.year, titles.get(c.doc, ""), c.doc]),
+        lambda c: " ".join([c.text, c.priority_title, *c.themes, c.year, titles.get(c.doc, ("", ""))[0], c.doc]),
         slots=" ".join(filter(None, [priority.group(0) if priority else "", _academic_year(info.text)])),
     )
     if ranked is None or ranked.lacking:
@@ -139,7 +139,7 @@ def _decisions(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer |
         vocabulary,
         voted,
         lambda d: (
-            f"{d.text} {d.item_title} {d.body} {d.date} {_month(d.date)} {titles.get(d.doc, '')} {d.doc}"
+            f"{d.text} {d.item_title} {d.body} {d.date} {_month(d.date)} {titles.get(d.doc, ('', ''))[0]} {d.doc}"
         ),
     )
     if ranked is None or not ranked.topic:
@@ -228,8 +228,9 @@ def _month(iso: str) -> str:
     return f"{calendar.month_name[month]} {calendar.month_abbr[month]}"
 
 
-def _titles(searcher) -> dict[str, str]:
-    return dict(searcher.db.execute("SELECT doc, title FROM documents").fetchall())
+def _titles(searcher) -> dict[str, tuple[str, str]]:
+    """Each document's title and date, by file name."""
+    return {doc: (title, date) for doc, title, date in searcher.db.execute("SELECT doc, title, date FROM documents")}
 
 
 class _Citations:
@@ -242,7 +243,8 @@ class _Citations:
     def add(self, doc: str, page: int, section: str, quote: str) -> int:
         key = (doc, page)
         if key not in self.numbers:
-            hit = Hit(0, 0.0, quote, doc, self.titles.get(doc, doc), page, page, section, "", "")
+            title, date = self.titles.get(doc, (doc, ""))
+            hit = Hit(0, 0.0, quote, doc, title, page, page, section, "", date or "")
             self.numbers[key] = citation_for(len(self.numbers) + 1, hit, quote)
         else:
             self.numbers[key].quote += f" … {quote}"

@@ -7,7 +7,11 @@ Every function returns the keyword arguments of chat.postMessage / chat.update
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import quote
+
+from slack_sdk.models.blocks import ContextActionsBlock, FeedbackButtonObject, FeedbackButtonsElement
 
 from answer.models import Answer, Citation
 from answer.render import cells_shown
@@ -23,13 +27,24 @@ from slackbot.replies import (
     group_heading,
 )
 
+ACTION_FEEDBACK = "feedback"  # Slack's feedback buttons; the value says "helpful:<turn>" or "not_helpful:<turn>"
+# The buttons of answers posted before the feedback buttons: still in Slack, still answered.
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_NOT_HELPFUL = "feedback_not_helpful"
+FEEDBACK_FORM = "feedback_form"  # the "not helpful" form's callback_id
+FEEDBACK_REASONS = {
+    "wrong_source": "Wrong source",
+    "missing": "Something is missing",
+    "out_of_date": "Out of date",
+    "other": "Other",
+}
 ACTION_MORE_SOURCES = "more_sources"
 ACTION_MORE_RECORDS = "more_records"
+ACTION_RECORDS_CSV = "records_csv"
 
 SECTION_LIMIT = 3000  # characters of one section block's text
 MAX_SOURCES = 10
+MAX_TEXT_SECTIONS = 30  # with the heading, MAX_SOURCES sources and the buttons, under Slack's 50 blocks
 CLOSEST_PASSAGES = 3
 SNIPPET_CHARS = 300
 PROGRESS_ICON = ":hourglass_flowing_sand:"  # marks a placeholder, never a reply
@@ -45,15 +60,15 @@ SHARED_CHANNEL = (
 ACTION_SHARE = "share_answer"
 
 
-def render(reply: Reply, document_base_url: str = "", asked_by: str = "", shareable: bool = False) -> dict:
+def render(reply: Reply, links: DocumentLinks | None = None, asked_by: str = "", shareable: bool = False) -> dict:
     """`asked_by` (a user id) repeats the question, for slash commands whose words Slack hides;
     `shareable` adds "Share in thread" to an answer only its asker sees."""
     if isinstance(reply, AnswerReply):
-        return _answer(reply, document_base_url, asked_by, shareable)
+        return _answer(reply, links or DocumentLinks(), asked_by, shareable)
     if isinstance(reply, RecordsReply):
-        return _records(reply, document_base_url)
+        return _records(reply, links or DocumentLinks())
     if isinstance(reply, SourcesReply):
-        return _more_sources(reply, document_base_url)
+        return _more_sources(reply, links or DocumentLinks())
     return _notice(reply)
 
 
@@ -101,11 +116,24 @@ def _button(label: str, action_id: str, value: str, style: str = "") -> dict:
     return button
 
 
-def document_link(base_url: str, doc: str, page: int, label: str) -> str:
-    """A link to the page of the document where a base URL is configured, else the label."""
-    if not base_url or not doc:
-        return escape(label)
-    return link(f"{base_url.rstrip('/')}/{quote(doc)}#page={page}", label)
+@dataclass(frozen=True)
+class DocumentLinks:
+    """Where a source can be opened: the document at its page under SENDBOT_DOCUMENT_BASE_URL, else,
+    for a document uploaded through Slack, its Slack file (slackbot.uploads.uploaded_files)."""
+
+    base_url: str = ""
+    uploaded: Mapping[str, str] = field(default_factory=dict)  # file name -> Slack permalink
+
+    def url(self, doc: str, page: int) -> str:
+        if self.base_url and doc:
+            return f"{self.base_url.rstrip('/')}/{quote(doc)}#page={page}"
+        return self.uploaded.get(doc, "")
+
+
+def document_link(links: DocumentLinks, doc: str, page: int, label: str) -> str:
+    """The label, linked to where the document can be opened when there is such a place."""
+    url = links.url(doc, page)
+    return link(url, label) if url else escape(label)
 
 
 def _snippet(text: str) -> str:
@@ -113,9 +141,21 @@ def _snippet(text: str) -> str:
     return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…"
 
 
-def _citation_line(citation: Citation, base_url: str) -> str:
-    where = document_link(base_url, citation.doc, citation.page, citation.title or citation.doc)
-    line = f"*[{citation.n}]* {where}, p.{citation.page}"
+def document_date(iso: str) -> str:
+    """"2024-02-13" -> "13 Feb 2024", "2024-02" -> "Feb 2024", "2024" stays; "" for none."""
+    parts = (iso or "").split("-")
+    if not parts[0].isdigit():
+        return ""
+    months = ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    month = months[int(parts[1])] if len(parts) > 1 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12 else ""
+    day = str(int(parts[2])) if len(parts) > 2 and parts[2].isdigit() and month else ""
+    return " ".join(part for part in (day, month, parts[0]) if part)
+
+
+def _citation_line(citation: Citation, links: DocumentLinks) -> str:
+    where = document_link(links, citation.doc, citation.page, citation.title or citation.doc)
+    dated = f" ({document_date(citation.date)})" if document_date(citation.date) else ""
+    line = f"*[{citation.n}]* {where}{dated}, p.{citation.page}"
     if citation.section:
         line += f" · {escape(citation.section)}"
     if citation.quote:
@@ -123,45 +163,86 @@ def _citation_line(citation: Citation, base_url: str) -> str:
     return line
 
 
-def _hit_line(hit: Hit, base_url: str) -> str:
-    where = document_link(base_url, hit.doc, hit.page, hit.title or hit.doc)
+def _hit_line(hit: Hit, links: DocumentLinks) -> str:
+    where = document_link(links, hit.doc, hit.page, hit.title or hit.doc)
     pages = f"p.{hit.page}" if hit.page == hit.page_end else f"pp.{hit.page}-{hit.page_end}"
-    line = f"{where}, {pages}" + (f" · {escape(hit.section)}" if hit.section else "")
+    dated = f" ({document_date(hit.date)})" if document_date(hit.date) else ""
+    line = f"{where}{dated}, {pages}" + (f" · {escape(hit.section)}" if hit.section else "")
     return line + f"\n> {escape(_snippet(hit.text))}"
 
 
-def _answer(reply: AnswerReply, base_url: str, asked_by: str, shareable: bool) -> dict:
+def _answer(reply: AnswerReply, links: DocumentLinks, asked_by: str, shareable: bool) -> dict:
     answer: Answer = reply.answer
     blocks = []
     if asked_by:
         blocks.append(_context(f"<@{asked_by}> asked: {escape(answer.question)}"))
-    blocks += _sections(escape(cells_shown(answer.text)))
+    text = _sections(escape(cells_shown(answer.text)))
+    if len(text) > MAX_TEXT_SECTIONS:  # Slack takes 50 blocks a message: the sources and buttons must fit
+        text = text[:MAX_TEXT_SECTIONS] + [_context("The answer goes on; the sources below hold the rest.")]
+    blocks += text
     if answer.citations:
         blocks.append({"type": "divider"})
         blocks.append(_context("*Sources*"))
-        blocks += [_section(_citation_line(c, base_url)) for c in answer.citations[:MAX_SOURCES]]
+        blocks += [_section(_citation_line(c, links)) for c in answer.citations[:MAX_SOURCES]]
         if len(answer.citations) > MAX_SOURCES:
             blocks.append(_context(f"and {len(answer.citations) - MAX_SOURCES} more sources"))
     elif answer.hits:
         blocks.append({"type": "divider"})
         blocks.append(_context("*Closest passages*"))
-        blocks += [_section(_hit_line(hit, base_url)) for hit in answer.hits[:CLOSEST_PASSAGES]]
+        blocks += [_section(_hit_line(hit, links)) for hit in answer.hits[:CLOSEST_PASSAGES]]
     turn = str(reply.turn_id)
     blocks.append(
         {
             "type": "actions",
             "elements": [
-                _button(":thumbsup: Helpful", ACTION_HELPFUL, turn),
-                _button(":thumbsdown: Not helpful", ACTION_NOT_HELPFUL, turn),
                 _button("More sources", ACTION_MORE_SOURCES, turn),
                 *([_button("Share in thread", ACTION_SHARE, turn, style="primary")] if shareable else []),
             ],
         }
     )
+    blocks.append(_feedback_buttons(turn))
     return {"text": answer.text, "blocks": blocks}
 
 
-def _record_line(record: Commitment | Decision, base_url: str) -> str:
+def _feedback_buttons(turn: str) -> dict:
+    """Slack's own thumbs up / down under an answer."""
+    return ContextActionsBlock(elements=[FeedbackButtonsElement(
+        action_id=ACTION_FEEDBACK,
+        positive_button=FeedbackButtonObject(text="Helpful", value=f"helpful:{turn}"),
+        negative_button=FeedbackButtonObject(text="Not helpful", value=f"not_helpful:{turn}"),
+    )]).to_dict()  # fmt: skip
+
+
+def feedback_form(turn_id: int) -> dict:
+    """The short form a "not helpful" opens: what was wrong, and anything to add."""
+    options = [{"text": {"type": "plain_text", "text": label}, "value": key} for key, label in FEEDBACK_REASONS.items()]
+    return {
+        "type": "modal",
+        "callback_id": FEEDBACK_FORM,
+        "private_metadata": str(turn_id),
+        "title": {"type": "plain_text", "text": "What was wrong?"},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "close": {"type": "plain_text", "text": "Skip"},
+        "blocks": [
+            {"type": "input", "block_id": "reason", "label": {"type": "plain_text", "text": "The answer had"},
+             "element": {"type": "radio_buttons", "action_id": "reason", "options": options}},
+            {"type": "input", "block_id": "detail", "optional": True,
+             "label": {"type": "plain_text", "text": "Anything to add (which document, what was missing)"},
+             "element": {"type": "plain_text_input", "action_id": "detail", "multiline": True, "max_length": 1000}},
+        ],
+    }  # fmt: skip
+
+
+def feedback_for_admins(question: str, answer: str, user: str, reason: str, detail: str) -> dict:
+    """What the admins are sent when someone says an answer was not helpful, and why."""
+    text = f"<@{user}> found an answer not helpful: {FEEDBACK_REASONS.get(reason, reason)}"
+    lines = [f"*{escape(text)}*", f"*Question:* {escape(question)}", f"*Answer:* {escape(_snippet(answer))}"]
+    if detail:
+        lines.append(f"*They added:* {escape(detail)}")
+    return {"text": text, "blocks": _sections("\n".join(lines))}
+
+
+def _record_line(record: Commitment | Decision, links: DocumentLinks) -> str:
     """One record as one bullet, cited: "• We will … (_s.pdf, p.17_)"."""
     parts = [escape(record.text)]
     if isinstance(record, Decision):
@@ -169,7 +250,7 @@ def _record_line(record: Commitment | Decision, base_url: str) -> str:
         parts = ([f"*{escape(item)}*"] if item else []) + parts
         if decision_outcome(record):
             parts.append(f"Outcome: {escape(decision_outcome(record))}")
-    source = f"_{document_link(base_url, record.doc, record.page, record.doc)}, p.{record.page}_"
+    source = f"_{document_link(links, record.doc, record.page, record.doc)}, p.{record.page}_"
     return "• " + " ".join(parts) + f" ({source})"
 
 
@@ -178,7 +259,7 @@ def more_records_value(reply: RecordsReply) -> str:
     return json.dumps({"text": f"{reply.kind} {reply.request_text}"[:1500], "page": reply.page + 1})
 
 
-def _records(reply: RecordsReply, base_url: str) -> dict:
+def _records(reply: RecordsReply, links: DocumentLinks) -> dict:
     if not reply.total:
         summary = f"{reply.counted} {escape(reply.filters)}."
         return {"text": summary, "blocks": [_section(summary)]}
@@ -189,21 +270,22 @@ def _records(reply: RecordsReply, base_url: str) -> dict:
         heading = group_heading(record)
         if not groups or groups[-1][0] != heading:
             groups.append((heading, []))
-        groups[-1][1].append(_record_line(record, base_url))
+        groups[-1][1].append(_record_line(record, links))
     for heading, lines in groups:
         blocks += _sections(f"*{escape(heading)}*\n" + "\n".join(lines))
-    if reply.has_more:
-        button = _button("More", ACTION_MORE_RECORDS, more_records_value(reply))
-        blocks.append({"type": "actions", "elements": [button]})
+    listing = json.dumps({"text": f"{reply.kind} {reply.request_text}"[:1500]})
+    buttons = [_button("More", ACTION_MORE_RECORDS, more_records_value(reply))] if reply.has_more else []
+    buttons.append(_button(f"All {reply.total} as a spreadsheet (CSV)", ACTION_RECORDS_CSV, listing))
+    blocks.append({"type": "actions", "elements": buttons})
     return {"text": summary.replace("*", ""), "blocks": blocks}
 
 
-def _more_sources(reply: SourcesReply, base_url: str) -> dict:
+def _more_sources(reply: SourcesReply, links: DocumentLinks) -> dict:
     heading = f"More sources for “{escape(reply.question)}”"
     if not reply.hits:
         text = "I found no further passages for that question."
         return {"text": text, "blocks": [_section(text)]}
-    blocks = [_context(heading)] + [_section(_hit_line(hit, base_url)) for hit in reply.hits]
+    blocks = [_context(heading)] + [_section(_hit_line(hit, links)) for hit in reply.hits]
     return {"text": heading, "blocks": blocks}
 
 

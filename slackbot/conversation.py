@@ -8,6 +8,7 @@ notice here; anything else is the transport's to apologise for.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,15 +17,17 @@ from pathlib import Path
 from answer.models import Answer, Citation
 from errors import IndexMissing, NotAllowed, SendBotError
 from index.audience import PUBLIC, Audience
+from index.records import write_commitments_csv, write_decisions_csv
+from ingest.models import Commitment, Decision
 from settings import Settings
 from slackbot import request_words
-from slackbot.feedback import record_feedback
+from slackbot.feedback import record_feedback, record_reason
 from slackbot.filters import parse_commitment_filters, parse_decision_filters
 from slackbot.library import Library
 from slackbot.replies import AnswerReply, NoticeReply, RecordsReply, Reply, SourcesReply, group_heading
 from slackbot.request_words import Request
 from slackbot.threads import ThreadMemory
-from slackbot.uploads import IncomingFile, check_name, receive
+from slackbot.uploads import IncomingFile, check_name, receive, remember_upload
 
 log = logging.getLogger(__name__)
 
@@ -121,14 +124,27 @@ class Conversation:
         return AnswerReply(answer, turn_id)
 
     def _commitments(self, request: Request, audience: Audience) -> RecordsReply:
-        filters = parse_commitment_filters(request.text, self.library.strategy_names(audience))
-        records = self.library.commitments(filters, audience)
-        return _page(request_words.COMMITMENTS, filters.describe(), records, request)
+        return _page(request_words.COMMITMENTS, *self._matching_commitments(request, audience), request)
 
     def _decisions(self, request: Request, audience: Audience) -> RecordsReply:
+        return _page(request_words.DECISIONS, *self._matching_decisions(request, audience), request)
+
+    def _matching_commitments(self, request: Request, audience: Audience) -> tuple[str, list[Commitment]]:
+        filters = parse_commitment_filters(request.text, self.library.strategy_names(audience))
+        return filters.describe(), self.library.commitments(filters, audience)
+
+    def _matching_decisions(self, request: Request, audience: Audience) -> tuple[str, list[Decision]]:
         filters = parse_decision_filters(request.text, self.library.body_names(audience))
-        records = self.library.decisions(filters, audience)
-        return _page(request_words.DECISIONS, filters.describe(), records, request)
+        return filters.describe(), self.library.decisions(filters, audience)
+
+    def records_csv(self, requester: Requester, request: Request) -> tuple[str, str]:
+        """Every record a listing matches, as a spreadsheet: (file name, CSV text)."""
+        out = io.StringIO()
+        if request.verb == request_words.COMMITMENTS:
+            write_commitments_csv(self._matching_commitments(request, requester.audience)[1], out)
+        else:
+            write_decisions_csv(self._matching_decisions(request, requester.audience)[1], out)
+        return f"{request.verb}.csv", out.getvalue()
 
     def refusal(self, requester: Requester, request: Request) -> NoticeReply | None:
         """The polite no for a request this requester may not make, before anything is done."""
@@ -164,6 +180,13 @@ class Conversation:
         answer = Answer(turn.question, turn.answer, turn.found, citations, resolved_question=turn.resolved_question)
         return turn.thread, AnswerReply(answer, turn.id)
 
+    def explain_feedback(self, turn_id: int, user: str, reason: str, detail: str):
+        """Why the answer was not helpful: stored with the verdict; the turn, for telling the admins."""
+        turn = self.memory.get(turn_id)
+        if turn is None or not record_reason(self.data_dir, turn_id, user, reason, detail):
+            return None
+        return turn
+
     def record_feedback(self, turn_id: int, user: str, verdict: str) -> Reply:
         turn = self.memory.get(turn_id)
         if turn is None:
@@ -174,6 +197,23 @@ class Conversation:
             restricted = {source["doc"] for source in turn.sources}  # can't tell: keep no quote
         record_feedback(self.data_dir, turn, user, verdict, restricted)
         return NoticeReply(FEEDBACK_THANKS[verdict])
+
+    def remove_document(self, requester: Requester, name: str, progress: Callable[[str], None] | None = None) -> Reply:
+        """An admin's Remove: the file leaves the documents folder, and the folder is ingested again."""
+        try:
+            if not requester.is_admin:
+                raise NotAllowed(NOT_ADMIN)
+            folder = self.documents_dir.resolve()
+            found = [path for doc, _, path in self.library.documents(requester.audience) if doc == name]
+            if not found or folder not in found[0].resolve().parents:
+                return NoticeReply(f"I can't remove {name}", ["Only documents in the documents folder can be removed here."],
+                                   warning=True)  # fmt: skip
+            found[0].unlink(missing_ok=True)
+            log.info("%s removed %s", requester.user, name)
+            report = self.library.ingest([self.documents_dir], progress).without(self.library.hidden_from(requester.audience))
+        except SendBotError as exc:
+            return _problem(exc)
+        return NoticeReply(f"Removed {name}", report.summary_lines())
 
     def add_upload(
         self,
@@ -197,6 +237,7 @@ class Conversation:
             return _problem(exc)
         failure = dict(report.failed).get(path.name)
         if failure is None:
+            remember_upload(self.data_dir, path.name, upload.link)
             return NoticeReply(f"Added {path.name}", report.summary_lines())
         if replacing:
             return NoticeReply(

@@ -73,11 +73,11 @@ class ReplyMessage:
     def fill(
         self,
         make_reply: Callable[[ReplyMessage], Reply],
-        base_url: str,
+        links: blocks.DocumentLinks,
         asked_by: str = "",
     ) -> None:
         """Replace the placeholder with the reply, or with an apology if making it failed."""
-        self.finish(_render(lambda: make_reply(self), base_url, asked_by=asked_by))
+        self.finish(_render(lambda: make_reply(self), links, asked_by=asked_by))
 
 
 def _requester(services: Services, client: WebClient, user: str, channel: str, message_ts: str = "") -> Requester:
@@ -122,18 +122,18 @@ def answer_in_thread(
     if refused is not None:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.render(refused))
         return
-    base_url = services.slack.document_base_url
+    links = services.links()
 
     def reply(progress: Callable[[str], None] | None = None) -> Reply:
         return services.conversation.handle(requester, request, thread_key(channel, thread_ts), progress)
 
     if request.verb == request_words.ASK and not is_direct_message(channel) and services.slack.answers_privately(channel):
-        services.submit(_answer_privately, client, channel, thread_ts, user, reply, base_url)
+        services.submit(_answer_privately, client, channel, thread_ts, user, reply, links)
     elif request.verb == request_words.ASK and set_status is not None and _show_status(set_status, services.place_in_queue()):
-        services.submit(_post_once, client, channel, thread_ts, reply, base_url)
+        services.submit(_post_once, client, channel, thread_ts, reply, links)
     else:
         message = ReplyMessage(client, channel, thread_ts, _placeholder(request))
-        services.submit(message.fill, lambda m: reply(m.progress), base_url)
+        services.submit(message.fill, lambda m: reply(m.progress), links)
 
 
 def _show_status(set_status: SetStatus, place: int) -> bool:
@@ -147,24 +147,24 @@ def _show_status(set_status: SetStatus, place: int) -> bool:
     return True
 
 
-def _render(make_reply: Callable[[], Reply], base_url: str, **options) -> dict:
+def _render(make_reply: Callable[[], Reply], links: blocks.DocumentLinks | None, **options) -> dict:
     try:
-        return blocks.render(make_reply(), base_url, **options)
+        return blocks.render(make_reply(), links, **options)
     except Exception:
         log.exception("request failed")
         return blocks.apology()
 
 
-def _post_once(client: WebClient, channel: str, thread_ts: str, make_reply: Callable[[], Reply], base_url: str) -> None:
+def _post_once(client: WebClient, channel: str, thread_ts: str, make_reply: Callable[[], Reply], links: blocks.DocumentLinks) -> None:
     """The checked answer, posted in the thread as one message (which ends Slack's status)."""
-    client.chat_postMessage(channel=channel, thread_ts=thread_ts, **_render(make_reply, base_url))
+    client.chat_postMessage(channel=channel, thread_ts=thread_ts, **_render(make_reply, links))
 
 
 def _answer_privately(
-    client: WebClient, channel: str, thread_ts: str, user: str, make_reply: Callable[[], Reply], base_url: str
+    client: WebClient, channel: str, thread_ts: str, user: str, make_reply: Callable[[], Reply], links: blocks.DocumentLinks
 ) -> None:
     """The answer to the asker alone, with a button that shares it in the thread."""
-    content = _render(make_reply, base_url, shareable=True)
+    content = _render(make_reply, links, shareable=True)
     client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, **content)
 
 
@@ -179,7 +179,7 @@ def share_answer(services: Services, client: WebClient, respond: Respond, *, tur
             return
         thread, reply = found
         _, channel, thread_ts = thread.split(":", 2)
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.render(reply, services.slack.document_base_url))
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.render(reply, services.links()))
         respond(text="Shared in the thread.", response_type="ephemeral", replace_original=True)
 
     services.submit(share)
@@ -207,7 +207,7 @@ def run_command(services: Services, client: WebClient, respond: Respond, command
                 lambda m: services.conversation.handle(
                     requester, request, thread_key(channel, m.ts), m.progress
                 ),
-                services.slack.document_base_url,
+                services.links(),
                 asked_by=user,
             )
             return
@@ -216,12 +216,12 @@ def run_command(services: Services, client: WebClient, respond: Respond, command
         respond,
         # private answers of one user in one channel make one conversation
         lambda: services.conversation.handle(requester, request, thread_key(channel, f"private-{user}")),
-        services.slack.document_base_url,
+        services.links(),
     )
 
 
-def _respond_privately(respond: Respond, make_reply: Callable[[], Reply], base_url: str, **options) -> None:
-    respond(response_type="ephemeral", **options, **_render(make_reply, base_url))
+def _respond_privately(respond: Respond, make_reply: Callable[[], Reply], links: blocks.DocumentLinks | None, **options) -> None:
+    respond(response_type="ephemeral", **options, **_render(make_reply, links))
 
 
 def record_feedback(services: Services, respond: Respond, *, user: str, turn_id: str, verdict: str) -> None:
@@ -229,9 +229,33 @@ def record_feedback(services: Services, respond: Respond, *, user: str, turn_id:
         _respond_privately,
         respond,
         lambda: services.conversation.record_feedback(int(turn_id), user, verdict),
-        "",
+        None,
         replace_original=False,
     )
+
+
+def ask_why(client: WebClient, *, trigger_id: str, turn_id: int) -> None:
+    """Open the short "what was wrong?" form (within the three seconds a trigger_id lasts)."""
+    try:
+        client.views_open(trigger_id=trigger_id, view=blocks.feedback_form(turn_id))
+    except SlackApiError as exc:
+        log.info("could not open the feedback form (%s)", exc.response.get("error"))
+
+
+def explain_feedback(
+    services: Services, client: WebClient, *, user: str, turn_id: str, reason: str, detail: str
+) -> None:
+    """The form's answers: stored with the verdict and sent to each admin."""
+
+    def tell_admins() -> None:
+        turn = services.conversation.explain_feedback(int(turn_id), user, reason, detail) if turn_id.isdigit() else None
+        if turn is None:
+            return
+        message = blocks.feedback_for_admins(turn.question, turn.answer, user, reason, detail)
+        for admin in sorted(services.policy.admins):
+            client.chat_postMessage(channel=admin, **message)
+
+    services.submit(tell_admins)
 
 
 def show_more_sources(
@@ -244,7 +268,7 @@ def show_more_sources(
         lambda: services.conversation.more_sources(
             int(turn_id), services.audiences.for_conversation(client, channel, user)
         ),
-        services.slack.document_base_url,
+        services.links(),
         replace_original=False,
     )
 
@@ -263,9 +287,30 @@ def show_more_records(
         _respond_privately,
         respond,
         next_page,
-        services.slack.document_base_url,
+        services.links(),
         replace_original=True,
     )
+
+
+def send_records_csv(services: Services, client: WebClient, *, user: str, channel: str, value: str) -> None:
+    """A listing's every record as a CSV file, uploaded to the conversation it was clicked in (whose
+    access it follows), or to the person's DM when Slack does not say which."""
+
+    def upload() -> None:
+        request = parse_request(json.loads(value)["text"])
+        if channel:
+            requester, target = _requester(services, client, user, channel), channel
+        else:
+            requester = Requester(user, audience=services.audiences.for_person(client, user))
+            target = client.conversations_open(users=user)["channel"]["id"]
+        name, text = services.conversation.records_csv(requester, request)
+        client.files_upload_v2(
+            channel=target,
+            content=text, filename=name, title=f"sendbot {request.verb}: {request.text or 'all'}",
+            initial_comment=f"<@{user}> here is every {request.verb[:-1]} that matches, as a spreadsheet.",
+        )  # fmt: skip
+
+    services.submit(upload)
 
 
 def add_upload(services: Services, client: WebClient, *, channel: str, user: str, file_id: str) -> None:
@@ -281,8 +326,19 @@ def add_upload(services: Services, client: WebClient, *, channel: str, user: str
             incoming_file(client, file_id, slack.bot_token.get_secret_value(), slack.api_url),
             m.progress,
         ),
-        slack.document_base_url,
+        services.links(),
     )
+
+
+def open_upload_form(client: WebClient, *, trigger_id: str) -> None:
+    client.views_open(trigger_id=trigger_id, view=home.upload_form())
+
+
+def add_uploads_from_form(services: Services, client: WebClient, *, user: str, file_ids: list[str]) -> None:
+    """The Home tab's upload form: each file added as if the admin had sent it in a DM."""
+    channel = client.conversations_open(users=user)["channel"]["id"]
+    for file_id in file_ids:
+        add_upload(services, client, channel=channel, user=user, file_id=file_id)
 
 
 def open_home(
@@ -313,7 +369,13 @@ def publish_home(services: Services, client: WebClient, user: str) -> None:
         status, last_ingest = None, {}
     admin = None
     if services.policy.is_admin(client, user):
-        admin = {"last_ingest": last_ingest, "feedback": list_feedback(conversation.data_dir)}
+        folder = conversation.documents_dir.resolve()
+        try:
+            documents = conversation.library.documents(audience)
+        except SendBotError:
+            documents = []
+        removable = [(doc, title) for doc, title, path in documents if folder in path.resolve().parents]
+        admin = {"last_ingest": last_ingest, "feedback": list_feedback(conversation.data_dir), "documents": removable}
     recent = conversation.memory.recent_questions(user, home.RECENT_QUESTIONS)
     client.views_publish(user_id=user, view=home.home_view(status, recent, admin))
 
@@ -334,10 +396,24 @@ def reingest_from_home(services: Services, client: WebClient, *, user: str) -> N
         publish_home(services, client, user)
         return reply
 
-    services.submit(message.fill, ingest_then_refresh, services.slack.document_base_url)
+    services.submit(message.fill, ingest_then_refresh, services.links())
 
 
 def forget_deleted_message(services: Services, *, channel: str, ts: str) -> None:
     """A message deleted in Slack: what the bot kept of it goes too."""
     services.submit(lambda: log.info("deleted message: removed %s", retention.forget_message(
         services.conversation.data_dir, channel, ts)))  # fmt: skip
+
+
+def remove_from_home(services: Services, client: WebClient, *, user: str, doc: str) -> None:
+    """The Home tab's Remove: the report in the admin's DM, then the tab refreshed."""
+    audience = services.audiences.for_person(client, user)
+    requester = Requester(user, services.policy.is_admin(client, user), audience)
+    message = ReplyMessage(client, user, None, blocks.INGESTING)
+
+    def remove_then_refresh(m: ReplyMessage) -> Reply:
+        reply = services.conversation.remove_document(requester, doc, m.progress)
+        publish_home(services, client, user)
+        return reply
+
+    services.submit(message.fill, remove_then_refresh, services.links())

@@ -42,6 +42,16 @@ def record_feedback(data_dir: Path, turn: StoredTurn, user: str, verdict: str, r
         )
 
 
+def record_reason(data_dir: Path, turn_id: int, user: str, reason: str, detail: str) -> bool:
+    """Add why to a "not helpful" verdict; False when there is no such verdict to add it to."""
+    with opened(data_dir) as db:
+        cursor = db.execute(
+            "UPDATE feedback SET reason = ?, detail = ? WHERE turn_id = ? AND user = ?",
+            (reason, detail[:1000], turn_id, user),
+        )
+        return cursor.rowcount == 1
+
+
 def _without_restricted_quote(source: dict, restricted: set[str]) -> dict:
     return {k: v for k, v in source.items() if k != "quote"} if source.get("doc") in restricted else source
 
@@ -59,6 +69,8 @@ def list_feedback(data_dir: Path) -> list[dict]:
             "sources": json.loads(row["sources"]),
             "user": row["user"],
             "verdict": row["verdict"],
+            "reason": row["reason"],
+            "detail": row["detail"],
             "time": datetime.fromtimestamp(row["created"], UTC).isoformat(),
         }
         for row in rows

@@ -19,6 +19,10 @@ from slackbot.library import Library
 from slackbot.mrkdwn import escape
 
 ACTION_REINGEST = "home_reingest"
+ACTION_UPLOAD = "home_upload"
+UPLOAD_FORM = "upload_form"  # the upload modal's callback_id
+ACTION_REMOVE = "home_remove"
+DOCUMENTS_SHOWN = 20  # a Home tab holds 100 blocks
 PROMPTS_TITLE = "Try asking"
 RECENT_QUESTIONS = 5
 WORST_RATED = 3
@@ -51,7 +55,7 @@ def suggested_prompts(library: Library, audience: Audience) -> list[dict[str, st
 
 
 def home_view(status: IndexStatus | None, recent: list[str], admin: dict | None) -> dict:
-    """The Home tab; `admin` (the last ingest and the feedback) only for admins."""
+    """The Home tab; `admin` (the last ingest, the feedback, the removable documents) only for admins."""
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": "sendbot"}}]
     if status is None:
         blocks.append(_section("*Nothing is indexed yet.* An admin can add documents."))
@@ -72,15 +76,31 @@ def home_view(status: IndexStatus | None, recent: list[str], admin: dict | None)
 
 def _admin_blocks(admin: dict) -> list[dict]:
     blocks = [{"type": "divider"}, _section("*For admins*")]
-    blocks.append({"type": "actions", "elements": [{
-        "type": "button", "action_id": ACTION_REINGEST, "style": "primary",
-        "text": {"type": "plain_text", "text": "Re-ingest the documents folder"},
-    }]})  # fmt: skip
+    blocks.append({"type": "actions", "elements": [
+        {"type": "button", "action_id": ACTION_UPLOAD, "style": "primary",
+         "text": {"type": "plain_text", "text": "Upload a document"}},
+        {"type": "button", "action_id": ACTION_REINGEST,
+         "text": {"type": "plain_text", "text": "Re-ingest the documents folder"}},
+    ]})  # fmt: skip
     last = admin.get("last_ingest") or {}
     if last:
         lines = [f"*Last ingest:* {escape(last.get('finished', ''))}: {escape(last.get('summary', ''))}"]
         lines += [f"• Failed: {escape(name)}: {escape(reason)}" for name, reason in last.get("failed", [])]
         blocks.append(_section("\n".join(lines)))
+    removable = admin.get("documents") or []
+    if removable:
+        blocks.append(_section(f"*Documents in the documents folder* ({len(removable)})"))
+        for doc, title in removable[:DOCUMENTS_SHOWN]:
+            blocks.append({**_section(f"{escape(title)}\n_{escape(doc)}_"), "accessory": {
+                "type": "button", "action_id": ACTION_REMOVE, "value": doc, "style": "danger",
+                "text": {"type": "plain_text", "text": "Remove"},
+                "confirm": {"title": {"type": "plain_text", "text": "Remove this document?"},
+                            "text": {"type": "plain_text", "text": f"{doc[:200]} leaves the documents folder and the index."},
+                            "confirm": {"type": "plain_text", "text": "Remove"},
+                            "deny": {"type": "plain_text", "text": "Keep it"}},
+            }})  # fmt: skip
+        if len(removable) > DOCUMENTS_SHOWN:
+            blocks.append(_section(f"and {len(removable) - DOCUMENTS_SHOWN} more"))
     feedback = admin.get("feedback") or []
     helpful = sum(entry["verdict"] == "helpful" for entry in feedback)
     unhelpful = [entry for entry in feedback if entry["verdict"] == "not_helpful"]
@@ -88,6 +108,20 @@ def _admin_blocks(admin: dict) -> list[dict]:
     lines += [f"• Not helpful: {escape(entry['question'])}" for entry in unhelpful[-WORST_RATED:][::-1]]
     blocks.append(_section("\n".join(lines)))
     return blocks
+
+
+def upload_form() -> dict:
+    """The admins' upload modal: a PDF or Word file, added to the documents folder and ingested."""
+    return {
+        "type": "modal",
+        "callback_id": UPLOAD_FORM,
+        "title": {"type": "plain_text", "text": "Add a document"},
+        "submit": {"type": "plain_text", "text": "Add"},
+        "blocks": [{
+            "type": "input", "block_id": "file", "label": {"type": "plain_text", "text": "A PDF or Word file"},
+            "element": {"type": "file_input", "action_id": "file", "filetypes": ["pdf", "docx"], "max_files": 5},
+        }],
+    }  # fmt: skip
 
 
 def _section(text: str) -> dict:

@@ -98,6 +98,13 @@ class Library:
     def status(self, audience: Audience) -> IndexStatus:
         return index_status(self.index_dir, audience)
 
+    def documents(self, audience: Audience) -> list[tuple[str, str, Path]]:
+        """(file name, title, path) of each indexed document `audience` may see, by file name."""
+        with self._lock:
+            db, visible = self._get_searcher().snapshot(audience)
+            rows = db.execute("SELECT doc_id, doc, title, path FROM documents ORDER BY doc").fetchall()
+        return [(doc, title or doc, Path(path)) for doc_id, doc, title, path in rows if visible is None or doc_id in visible]
+
     def last_ingest(self) -> dict:
         """The latest ingest's finish time, summary and failed files, as the admin's status shows it."""
         return self.status(EVERYONE).last_ingest
@@ -145,11 +152,13 @@ class Library:
 
 
 def _progress_lines(progress: Callable[[str], None]) -> Callable[[Progress], None]:
-    """The pipeline reports counters; people want a line such as "Reading 3 of 5: Minutes.pdf"."""
+    """The pipeline reports counters; people want a line such as "Reading 3 of 5 documents". No file
+    is named: the line is shown in the conversation that asked, which may not see every document,
+    and a file's access is known only once the ingest has finished."""
 
     def report(step: Progress) -> None:
         if step.stage == "reading":
-            progress(f"Reading {step.done} of {step.total}: {step.name}")
+            progress(f"Reading {step.done} of {step.total} documents")
         else:
             progress(f"{step.stage.capitalize()} {step.done} of {step.total} {step.name}")
 

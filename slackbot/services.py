@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 
 from settings import Settings, SlackSettings
 from slackbot.audience import AudienceResolver
+from slackbot.blocks import DocumentLinks
 from slackbot.conversation import Conversation, build_conversation
 from slackbot.library import Library
 from slackbot.policy import AccessPolicy
 from slackbot.retention import Sweeper
 from slackbot.seen_events import SeenEvents
+from slackbot.uploads import uploaded_files
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,10 @@ class Services:
     sweeper: Sweeper | None = None  # expires old records while serving (slackbot.retention)
     _in_flight: set[Future] = field(default_factory=set, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def links(self) -> DocumentLinks:
+        """Where sources open: SENDBOT_DOCUMENT_BASE_URL, else the Slack files documents were uploaded as."""
+        return DocumentLinks(self.slack.document_base_url, uploaded_files(self.conversation.data_dir))
 
     def submit(self, job: Callable[..., None], *args, **kwargs) -> Future:
         """Run `job` on a worker; an exception is logged, never lost and never fatal."""

@@ -30,7 +30,9 @@ def incoming_file(client: WebClient, file_id: str, token: str, api_url: str) -> 
             raise UploadRefused("I can only download files stored by Slack.")
         return download(url, token, max_bytes)
 
-    return IncomingFile(name=info.get("name") or "", size=int(info.get("size") or 0), fetch=fetch)
+    return IncomingFile(
+        name=info.get("name") or "", size=int(info.get("size") or 0), fetch=fetch, link=info.get("permalink") or ""
+    )
 
 
 def download(url: str, token: str, max_bytes: int) -> bytes:

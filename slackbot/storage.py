@@ -62,11 +62,24 @@ def m004_turn_messages(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX turns_by_user ON turns (user)")
 
 
+def m005_feedback_reasons(db: sqlite3.Connection) -> None:
+    """Why an answer was not helpful (slackbot.blocks.FEEDBACK_REASONS), and what the person added."""
+    db.execute("ALTER TABLE feedback ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE feedback ADD COLUMN detail TEXT NOT NULL DEFAULT ''")
+
+
+def m006_uploaded_files(db: sqlite3.Connection) -> None:
+    """The Slack file each uploaded document came from, so its sources can link to it."""
+    db.execute("CREATE TABLE uploaded_files (name TEXT PRIMARY KEY, link TEXT NOT NULL)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_create_turns,
     m002_create_feedback,
     m003_create_seen_events,
     m004_turn_messages,
+    m005_feedback_reasons,
+    m006_uploaded_files,
 ]
 
 

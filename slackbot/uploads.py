@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from errors import SendBotError
+from slackbot.storage import database_path, opened
 
 MAX_NAME_LENGTH = 200
 # Extension -> how the file's content must begin.
@@ -35,6 +36,7 @@ class IncomingFile:
     name: str
     size: int
     fetch: Callable[[int], bytes]  # fetch(max_bytes) -> content; raises UploadRefused if larger
+    link: str = ""  # where people can open it (a Slack file's permalink)
 
 
 def check_name(name: str) -> str:
@@ -93,6 +95,21 @@ def save_upload(documents_dir: Path, name: str, data: bytes) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def remember_upload(data_dir: Path, name: str, link: str) -> None:
+    """Note where an uploaded document can be opened, for its sources' links."""
+    if link:
+        with opened(data_dir) as db:
+            db.execute("INSERT OR REPLACE INTO uploaded_files (name, link) VALUES (?, ?)", (name, link))
+
+
+def uploaded_files(data_dir: Path) -> dict[str, str]:
+    """File name -> the Slack file it was uploaded as."""
+    if not database_path(data_dir).exists():
+        return {}
+    with opened(data_dir) as db:
+        return dict(db.execute("SELECT name, link FROM uploaded_files").fetchall())
 
 
 def receive(upload: IncomingFile, documents_dir: Path, max_bytes: int) -> Path:

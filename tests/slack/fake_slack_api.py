@@ -23,6 +23,12 @@ BOT_ID = "BBOT"
 TEAM_ID = "T0001"
 RESPONSE_URL = "response_url"  # the method name recorded for response_url posts
 DOWNLOAD = "download"  # ... and for file downloads
+UPLOAD = "upload"  # ... and for the bytes of a file the bot uploads (files_upload_v2)
+
+
+def _listed(value) -> list[dict]:
+    """A JSON list the Web API client sent as a string or as a list."""
+    return json.loads(value) if isinstance(value, str) else list(value or [])
 
 
 def is_placeholder(message: dict) -> bool:
@@ -198,6 +204,7 @@ class FakeSlack:
                 "file": {
                     "id": file.id, "name": file.name, "size": size,
                     "url_private": download, "url_private_download": download,
+                    "permalink": f"https://fake.slack.test/files/{file.id}/{file.name}",
                 },
             }  # fmt: skip
         if method == "users.info":
@@ -211,6 +218,13 @@ class FakeSlack:
                                             "is_shared": shared, "is_im": channel.startswith("D")}}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(body.get("usergroup", ""), [])}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):06d}"
+            return {"ok": True, "upload_url": f"{self.url}upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in _listed(body.get("files"))]}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + body.get("users", "X")[1:]}}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_url}
         return {"ok": True}
@@ -247,6 +261,12 @@ def _handler_for(fake: FakeSlack):
 
         def _handle(self) -> None:
             path = urlparse(self.path).path
+            if path.startswith("/upload/"):  # files_upload_v2's second step: the file's bytes
+                length = int(self.headers.get("Content-Length") or 0)
+                content = self.rfile.read(length).decode(errors="replace")
+                fake.record(Call(UPLOAD, {"content": content}, dict(self.headers.items()), path))
+                self._send(200, b"OK", "text/plain")
+                return
             body = self._body()
             headers = dict(self.headers.items())
             if path.startswith("/api/"):

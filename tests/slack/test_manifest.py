@@ -30,6 +30,9 @@ METHOD_SCOPES = {
     "usergroups_users_list": {"usergroups:read"},
     "files_info": {"files:read"},
     "views_publish": set(),
+    "views_open": set(),
+    "conversations_open": {"im:write"},
+    "files_upload_v2": {"files:write"},
     "set_status": {"assistant:write"},  # bolt's SetStatus: assistant.threads.setStatus
     "set_suggested_prompts": {"assistant:write"},  # bolt's SetSuggestedPrompts
 }
@@ -56,6 +59,9 @@ class RecordingApp:
         return lambda listener: listener
 
     def action(self, matcher):
+        return lambda listener: listener
+
+    def view(self, callback_id):
         return lambda listener: listener
 
     def command(self, name):

@@ -39,7 +39,7 @@ def test_an_answer_shows_its_markers_then_each_source_with_page_section_and_quot
 
 
 def test_a_source_links_to_its_page_when_a_base_url_is_set():
-    message = blocks.render(AnswerReply(ANSWER, turn_id=9), document_base_url="https://docs.example.org/send")
+    message = blocks.render(AnswerReply(ANSWER, turn_id=9), blocks.DocumentLinks("https://docs.example.org/send"))
 
     assert (
         "<https://docs.example.org/send/Leicestershire%20Minutes.pdf#page=4|Schools Forum minutes>"
@@ -108,8 +108,9 @@ def test_a_listing_counts_its_records_shows_each_as_a_cited_line_under_its_group
     assert sections(message)[1] == "*SEND priority 2: Effective, Year Two (2022-2023)*\n" + "\n".join(
         ["• We will review EHCPs (_s.pdf, p.17_)"] * 5
     )
-    [more] = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    more, spreadsheet = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert json.loads(more["value"]) == {"text": "commitments SEND priority 2", "page": 2}
+    assert spreadsheet["action_id"] == blocks.ACTION_RECORDS_CSV and "All 12" in spreadsheet["text"]["text"]
 
 
 def test_a_decision_shows_its_vote_as_the_minutes_print_it():
@@ -135,3 +136,24 @@ def test_pages_hold_whole_groups_up_to_the_limit_and_split_only_a_group_longer_t
     assert page_bounds(["a"] * 9 + ["b"] * 9 + ["c"] * 9, 20) == [(0, 18), (18, 27)]
     assert page_bounds(["a"] * 45 + ["b"] * 2, 20) == [(0, 20), (20, 40), (40, 47)]
     assert page_bounds([], 30) == []
+
+
+def test_sources_show_their_documents_date_as_people_write_it():
+    from slackbot.blocks import document_date
+
+    assert [document_date(d) for d in ("2024-02-13", "2024-02", "2024", "", "undated")] == [
+        "13 Feb 2024", "Feb 2024", "2024", "", ""]  # fmt: skip
+
+
+def test_the_longest_answer_stays_within_slacks_block_and_section_limits():
+    from answer.models import Citation
+
+    citations = [Citation(n, "m.pdf", "Minutes " * 40, n, "Section " * 60, "quote " * 400, "2024-02-13") for n in range(1, 41)]
+    huge = Answer("q", ("A sentence from the minutes that goes on. " * 60 + "\n") * 60, True, citations)
+
+    message = blocks.render(AnswerReply(huge, turn_id=1), asked_by="U1", shareable=True)
+
+    assert len(message["blocks"]) <= 50
+    texts = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
+    assert texts and max(len(text) for text in texts) <= 3000
+    assert message["blocks"][-1]["type"] == "context_actions"  # the feedback buttons still fit

@@ -9,6 +9,7 @@ documents' titles, file names and distinctive sentences.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from pathlib import Path
@@ -30,7 +31,7 @@ from sample_documents import make_pdf
 from slack_payloads import ADMIN, direct_message, event_callback, file_shared, mention
 
 from errors import AccessRulesInvalid
-from slackbot import blocks
+from slackbot import blocks, delivery
 from slackbot.feedback import list_feedback
 
 # Neither question names what only the restricted papers say, so an echo of it is no leak.
@@ -189,13 +190,17 @@ def own_copy(restricted_env, restricted_corpus, monkeypatch, tmp_path) -> Path:
     return documents
 
 
-def test_an_ingest_report_in_a_channel_names_only_what_the_channel_may_see(start_bot, fake_slack, restricted_env, own_copy):
+def test_an_ingest_report_in_a_channel_names_only_what_the_channel_may_see(
+    start_bot, fake_slack, restricted_env, own_copy, monkeypatch
+):
+    monkeypatch.setattr(delivery, "PROGRESS_INTERVAL_SECONDS", 0.0)  # every progress line is shown
     bot = start_bot()
     mark = len(fake_slack.calls)
 
     bot.command("ingest", user=ADMIN, channel="C0ANYWHERE")
 
     report = fake_slack.final_reply("C0ANYWHERE", None, timeout=120)
+    assert any("Reading 1 of 7 documents" in json.dumps(body) for body in sent_since(fake_slack, mark))
     assert "Leicestershire-Schools-Forum-2024-02-13 - Minutes.pdf" in report["text"] + str(report["blocks"])
     assert not leaks(sent_since(fake_slack, mark), restricted_env)
     assert "Index now holds 3 documents" in str(report["blocks"])

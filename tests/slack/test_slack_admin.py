@@ -59,6 +59,9 @@ def test_an_admins_upload_is_saved_ingested_and_then_answerable(start_bot, fake_
     question = direct_message(QUILLFEATHER_QUESTION, user="U1", channel="D8")
     bot.event(question)
     assert "quillfeather-fund.pdf" in {source["doc"] for source in answer_sources(bot, "D8", question["ts"])}
+    # its sources open the Slack file it was uploaded as (no SENDBOT_DOCUMENT_BASE_URL here)
+    reply = fake_slack.final_reply("D8", question["ts"])
+    assert "<https://fake.slack.test/files/F1/quillfeather-fund.pdf|" in " ".join(block_texts(reply))
 
 
 def test_a_word_file_upload_is_accepted(start_bot, fake_slack, writable_index):

@@ -104,3 +104,113 @@ def test_a_reply_in_an_answered_thread_is_a_follow_up_without_a_mention(start_bo
     follow_up = replies[1].body
     assert "Year Three" in follow_up["text"] or "2023-2024" in follow_up["text"], follow_up["text"]
     assert turn_id(follow_up) != turn_id(answer)
+
+
+def test_not_helpful_opens_a_short_form_whose_answers_reach_the_admins(start_bot, fake_slack):
+    from slack_payloads import interactive_form
+
+    from slackbot.feedback import list_feedback
+
+    bot = start_bot()
+    event = mention(QUESTION)
+    bot.event(event)
+    turn = turn_id(fake_slack.final_reply("C1", event["ts"]))
+
+    bot.click(blocks.ACTION_FEEDBACK, f"not_helpful:{turn}", user="U3")
+
+    [opened] = fake_slack.wait_for("views.open")
+    form = json.loads(opened.body["view"]) if isinstance(opened.body["view"], str) else opened.body["view"]
+    assert form["callback_id"] == blocks.FEEDBACK_FORM and form["private_metadata"] == turn
+    choices = [o["value"] for o in form["blocks"][0]["element"]["options"]]
+    assert choices == ["wrong_source", "missing", "out_of_date", "other"]
+    submission = {
+        "type": "view_submission", "team": {"id": "T0001"}, "user": {"id": "U3"}, "api_app_id": "A0001",
+        "trigger_id": "t", "view": {"id": "V1", "type": "modal", "callback_id": blocks.FEEDBACK_FORM,
+        "private_metadata": turn, "state": {"values": {
+            "reason": {"reason": {"type": "radio_buttons", "selected_option": {"value": "out_of_date"}}},
+            "detail": {"detail": {"type": "plain_text_input", "value": "The 2024 strategy replaced this"}}}}},
+    }  # fmt: skip
+    assert bot.post(interactive_form(submission), "application/x-www-form-urlencoded").status_code == 200
+
+    [told] = fake_slack.wait_for("chat.postMessage", where=lambda c: c.body.get("channel") == ADMIN)
+    assert "Out of date" in told.body["text"] and "The 2024 strategy replaced this" in json.dumps(told.body)
+    [stored] = list_feedback(bot.services.conversation.data_dir)
+    assert (stored["verdict"], stored["reason"], stored["detail"]) == (
+        "not_helpful", "out_of_date", "The 2024 strategy replaced this")
+
+
+def test_a_listing_offers_all_its_records_as_a_csv_file(start_bot, fake_slack):
+    import csv
+    import io
+
+    from fake_slack_api import UPLOAD
+
+    bot = start_bot()
+    bot.command("commitments SEND", user="U5", channel="C0LISTS")
+    [listing] = fake_slack.wait_for(RESPONSE_URL)
+    total = int(block_texts(listing.body)[0].split("*")[1].split()[0])
+    [download] = [b for b in buttons(listing.body) if b["action_id"] == blocks.ACTION_RECORDS_CSV]
+
+    bot.click(blocks.ACTION_RECORDS_CSV, download["value"], user="U5", channel="C0LISTS")
+
+    [upload] = fake_slack.wait_for(UPLOAD)
+    [done] = fake_slack.wait_for("files.completeUploadExternal")
+    assert done.body["channel_id"] == "C0LISTS"
+    rows = list(csv.DictReader(io.StringIO(upload.body["content"])))
+    assert len(rows) == total > 30  # every record, not one page
+    assert {row["strategy"] for row in rows} == {"SEND"} and all(row["doc"] and row["page"] for row in rows)
+
+
+def test_an_admin_uploads_from_the_home_tab_and_the_file_is_ingested(start_bot, fake_slack, writable_index):
+    from fake_slack_api import FakeFile
+    from sample_documents import make_pdf
+    from slack_payloads import block_action, interactive_form
+
+    from slackbot.home import ACTION_UPLOAD, UPLOAD_FORM
+
+    lines = ["Larkspur Short Breaks Review", "The Larkspur short breaks review found 14 families waiting over a year."]
+    fake_slack.add_file(FakeFile("F7", "larkspur-review.pdf", make_pdf(lines)))
+    bot = start_bot()
+
+    bot.post(interactive_form(block_action(ACTION_UPLOAD, "", fake_slack.response_url("home"), user=ADMIN)),
+             "application/x-www-form-urlencoded")  # fmt: skip
+    [opened] = fake_slack.wait_for("views.open")
+    form = json.loads(opened.body["view"]) if isinstance(opened.body["view"], str) else opened.body["view"]
+    assert form["callback_id"] == UPLOAD_FORM and form["blocks"][0]["element"]["type"] == "file_input"
+    submission = {
+        "type": "view_submission", "team": {"id": "T0001"}, "user": {"id": ADMIN}, "api_app_id": "A0001",
+        "trigger_id": "t", "view": {"id": "V2", "type": "modal", "callback_id": UPLOAD_FORM, "private_metadata": "",
+        "state": {"values": {"file": {"file": {"type": "file_input", "files": [{"id": "F7", "name": "larkspur-review.pdf"}]}}}}},
+    }  # fmt: skip
+    bot.post(interactive_form(submission), "application/x-www-form-urlencoded")
+
+    assert fake_slack.final_reply("DADMIN", None, timeout=120)["text"] == "Added larkspur-review.pdf"
+    assert (bot.services.conversation.documents_dir / "larkspur-review.pdf").is_file()
+
+
+def test_an_admin_removes_a_document_from_the_home_tab(start_bot, fake_slack, writable_index):
+    from sample_documents import make_pdf
+    from slack_payloads import block_action, interactive_form
+
+    from slackbot.home import ACTION_REMOVE
+
+    bot = start_bot()
+    documents = bot.services.conversation.documents_dir
+    documents.mkdir(parents=True)
+    (documents / "larkspur-review.pdf").write_bytes(make_pdf(["Larkspur Review", "The Larkspur review found 14 families waiting."]))
+    bot.command("ingest", user=ADMIN, channel="C4")
+    assert "Added: larkspur-review.pdf" in " ".join(block_texts(fake_slack.final_reply("C4", None, timeout=120)))
+
+    bot.event(app_home_opened(ADMIN, "home"))
+    [home] = fake_slack.wait_for("views.publish")
+    view = json.loads(home.body["view"]) if isinstance(home.body["view"], str) else home.body["view"]
+    [remove] = [b["accessory"] for b in view["blocks"] if b.get("accessory", {}).get("action_id") == ACTION_REMOVE]
+    assert remove["value"] == "larkspur-review.pdf" and remove["confirm"]
+
+    bot.post(interactive_form(block_action(ACTION_REMOVE, remove["value"], fake_slack.response_url("home"), user=ADMIN)),
+             "application/x-www-form-urlencoded")  # fmt: skip
+
+    report = fake_slack.final_reply(ADMIN, None, timeout=120)
+    assert report["text"] == "Removed larkspur-review.pdf" and "Removed: larkspur-review.pdf" in json.dumps(report)
+    assert not (documents / "larkspur-review.pdf").exists()
+    assert len(fake_slack.wait_for("views.publish", count=2)) == 2  # the tab refreshed

@@ -80,11 +80,12 @@ def test_a_mention_shows_slacks_status_then_gets_one_message_in_its_thread(start
     texts = block_texts(reply)
     assert "*Sources*" in texts
     assert any(text.startswith("*[1]*") and "p." in text for text in texts)
-    assert [button["action_id"] for button in buttons(reply)] == [
-        blocks.ACTION_HELPFUL,
-        blocks.ACTION_NOT_HELPFUL,
-        blocks.ACTION_MORE_SOURCES,
-    ]
+    assert [button["action_id"] for button in buttons(reply)] == [blocks.ACTION_MORE_SOURCES]
+    [feedback] = [b for b in reply["blocks"] if b["type"] == "context_actions"]  # Slack's own feedback buttons
+    [thumbs] = feedback["elements"]
+    assert thumbs["type"] == "feedback_buttons" and thumbs["action_id"] == blocks.ACTION_FEEDBACK
+    assert thumbs["negative_button"]["value"] == f"not_helpful:{turn_id(reply)}"
+    assert len(reply["blocks"]) <= 50
     time.sleep(QUIET_SECONDS)
     assert len(fake_slack.calls_to("chat.postMessage")) == 1  # no separate sources message
 
@@ -98,6 +99,7 @@ def test_sources_link_to_the_document_page_when_a_base_url_is_set(start_bot, fak
     texts = block_texts(fake_slack.final_reply("C1", event["ts"]))
 
     assert any("<https://docs.example.org/send/" in text and "#page=" in text for text in texts)
+    assert any("(13 Feb 2024), p." in text for text in texts)  # each source says how current it is
 
 
 def test_direct_message_is_answered_in_its_thread(start_bot, fake_slack):
@@ -179,12 +181,14 @@ def test_a_priority_s_three_years_of_commitments_read_on_one_page_one_cited_line
     assert texts[0].startswith("*27 commitments match*") and "(showing 1–27)" in texts[0]
     lines = [line for text in texts[1:] for line in text.splitlines() if line.startswith("• ")]
     assert len(lines) == 27 and all(", p." in line for line in lines)
-    assert [text.splitlines()[0] for text in texts[1:]] == [
+    groups = [text for text in texts[1:] if "\n• " in text]
+    assert [text.splitlines()[0] for text in groups] == [
         f"*SEND priority 2: Effective by managing increasing levels of demand and need in SEND, {year}*"
         for year in ("Year One (2021-2022)", "Year Two (2022-2023)", "Year Three (2023-2024)")
     ]
     assert sum("EHCP" in line for line in lines) >= 3
-    assert not buttons(listing.body) and len(listing.body["blocks"]) <= 50
+    assert [b["action_id"] for b in buttons(listing.body)] == [blocks.ACTION_RECORDS_CSV]  # no More: all shown
+    assert len(listing.body["blocks"]) <= 50
 
 
 def test_a_long_listing_pages_by_whole_groups_and_more_gives_the_next(start_bot, fake_slack):
@@ -195,7 +199,7 @@ def test_a_long_listing_pages_by_whole_groups_and_more_gives_the_next(start_bot,
     [first] = fake_slack.wait_for(RESPONSE_URL)
     texts = block_texts(first.body)
     assert "commitments match*" in texts[0] and "(showing 1–" in texts[0]
-    [more] = buttons(first.body)
+    [more] = [b for b in buttons(first.body) if b["action_id"] == blocks.ACTION_MORE_RECORDS]
     assert more["action_id"] == blocks.ACTION_MORE_RECORDS
 
     bot.click(blocks.ACTION_MORE_RECORDS, more["value"])
@@ -224,7 +228,7 @@ def test_feedback_click_is_stored_with_question_answer_and_sources(start_bot, fa
     event = mention(QUESTION)
     bot.event(event)
     reply = fake_slack.final_reply("C1", event["ts"])
-    response = bot.click(blocks.ACTION_NOT_HELPFUL, turn_id(reply), user="U3")
+    response = bot.click(blocks.ACTION_FEEDBACK, f"not_helpful:{turn_id(reply)}", user="U3")
 
     assert response.status_code == 200
     [thanks] = fake_slack.wait_for(RESPONSE_URL)
