@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from answer.evidence import Unit, is_instruction, split_units
 from answer.models import Citation
-from ingest.models import Hit
-from ingest.words import content_terms, numbers, term_set
+from index.models import Hit
+from text.words import content_terms, numbers, term_set
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 MIN_SUPPORT = 0.6  # share of a sentence's content words that its passage must contain

@@ -25,10 +25,10 @@ from answer.prompts import CANNOT_ANSWER
 from answer.question import QuestionInfo, analyse, split_parts
 from answer.records import answer_from_records
 from answer.refuse import QuestionSignals, judge, question_signals
+from index.models import Hit
 from index.search import SearchFilters
 from index.vocab import Vocabulary
-from ingest.acronyms import SEND_ACRONYMS
-from ingest.models import Hit
+from text.acronyms import SEND_ACRONYMS
 
 log = logging.getLogger(__name__)
 

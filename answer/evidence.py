@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 
 from answer.question import QuestionInfo
+from index.models import Hit
 from index.ranking import LinearModel, scaled
-from ingest.models import Hit
-from ingest.units import passage_units
-from ingest.words import STOPWORDS, is_number, number_key, spelled_out, split_hyphens, stem, term_set, tokens
+from text.units import passage_units
+from text.words import STOPWORDS, is_number, number_key, spelled_out, split_hyphens, stem, term_set, tokens
 
 INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|above|previous)\b|"
@@ -79,7 +79,7 @@ class Unit:
 
 
 def split_units(hit: Hit, rank: int) -> list[Unit]:
-    """A passage's units (ingest.units), framed by its title, section and the headings above."""
+    """A passage's units (text.units), framed by its title, section and the headings above."""
     base = f"{hit.title} {hit.section}"
     return [
         Unit(hit, rank, u.position, u.text, u.kind, " ".join([base, *u.headings]), u.header,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from answer.models import Turn
 from errors import SendBotError
-from ingest.words import STOPWORDS, tokens
+from text.words import STOPWORDS, tokens
 
 OPENER = re.compile(
     r"^\W*(?:and|but|also|so|ok(?:ay)?|then)?\W*(?:what|how) about\b|^\W*(?:and|but|also)\b", re.I

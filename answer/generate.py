@@ -16,8 +16,8 @@ from answer.cite import citation_for, markers, strip_markers, support
 from answer.llm import ChatClient
 from answer.models import Citation
 from answer.prompts import CANNOT_ANSWER, PASSAGE_TEMPLATE, QUESTION_PROMPT, SYSTEM_PROMPT
-from ingest.models import Hit
-from ingest.units import sentences
+from index.models import Hit
+from text.units import sentences
 
 log = logging.getLogger(__name__)
 

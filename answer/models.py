@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.models import Hit
+from index.models import Hit
 
 
 @dataclass

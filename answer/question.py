@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.words import STOPWORDS, content_terms, is_number, numbers, stem, tokens
+from text.words import STOPWORDS, content_terms, is_number, numbers, stem, tokens
 
 # Kinds, tried in order; a question may have several ("who presented ... and how did they vote").
 KIND_PATTERNS = {

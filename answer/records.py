@@ -20,10 +20,10 @@ from answer.models import Answer, Citation
 from answer.prompts import CANNOT_ANSWER
 from answer.question import QuestionInfo
 from errors import BadFilter
+from index.models import Commitment, Decision, Hit
 from index.records import find_commitments, find_decisions
 from index.vocab import Vocabulary
-from ingest.models import Commitment, Decision, Hit
-from ingest.words import content_terms, stem, term_set
+from text.words import content_terms, stem, term_set
 
 NUMBER = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
 PRIORITY = re.compile(rf"\bpriority\s+({NUMBER})\b", re.I)

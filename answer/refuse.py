@@ -25,7 +25,7 @@ from answer.evidence import UNIT_FEATURES, WEIGHTS_FILE, Unit
 from answer.question import QuestionInfo
 from index.ranking import LinearModel
 from index.vocab import Vocabulary
-from ingest.words import is_number, term_set, tokens
+from text.words import is_number, term_set, tokens
 
 # The one refusal rule: a question that names a place or body (a title-case word, not its first)
 # that no indexed word even begins with ("Stockport", "Surrey"; not "Exec", "Sept" or "SALT") is

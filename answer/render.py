@@ -7,8 +7,8 @@ import textwrap
 
 import click
 
+from index.models import Hit
 from index.search import STOPWORDS
-from ingest.models import Hit
 
 SNIPPET_CHARS = 320
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ingest.models import Hit
+from index.models import Hit
 
 MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
 MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"

@@ -26,6 +26,8 @@ import numpy as np
 
 from settings import EmbeddingSettings
 
+VECTORS_OF = "units"  # what a generation's vectors are of; part of the embedding signature, so older indexes re-embed
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -75,14 +75,14 @@ def m002_acronyms(db: sqlite3.Connection) -> None:
 
 @migration
 def m003_units_and_names(db: sqlite3.Connection) -> None:
-    """Vectors are of a passage's quotable units (ingest.units), which now carry the embedding
+    """Vectors are of a passage's quotable units (text.units), which now carry the embedding
     hash a passage did, and each document records whose it is (ingest.identity)."""
     db.executescript(
         """
         CREATE TABLE units (
             unit_id INTEGER PRIMARY KEY,    -- the unit's id in vectors.faiss
             chunk_id INTEGER NOT NULL REFERENCES chunks(chunk_id),
-            position INTEGER NOT NULL,      -- the unit's place among ingest.units.passage_units(text)
+            position INTEGER NOT NULL,      -- the unit's place among text.units.passage_units(text)
             embed_hash TEXT NOT NULL
         );
         CREATE INDEX units_chunk ON units(chunk_id);

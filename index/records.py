@@ -18,9 +18,10 @@ import textwrap
 from typing import IO
 
 from errors import BadFilter
+from index.models import Commitment, Decision
 from index.search import STOPWORDS
-from ingest.commitments import NUMBER_WORDS, academic_year, relative_year, themes_for
-from ingest.models import Commitment, Decision
+from text.themes import themes_for
+from text.years import NUMBER_WORDS, academic_year, relative_year
 
 COMMITMENT_COLUMNS = ["strategy", "priority", "priority_title", "year", "year_label", "theme", "text", "doc", "page"]
 DECISION_COLUMNS = ["body", "date", "item", "item_title", "text", "approved", "rejected", "abstained",

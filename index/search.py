@@ -22,17 +22,16 @@ import numpy as np
 
 from errors import IndexOutdated
 from index.audience import EVERYONE, Audience
-from index.embedders import get_embedder
+from index.embedders import VECTORS_OF, get_embedder
+from index.models import Hit
 from index.names import DocumentNames
 from index.ranking import passage_model, scaled
 from index.store import CURRENT, VECTORS_NAME, current_generation, open_readonly, read_meta
 from index.vocab import Vocabulary
-from ingest.acronyms import SEND_ACRONYMS
-from ingest.models import Hit
-from ingest.units import passage_units
-from ingest.vectors import VECTORS_OF
-from ingest.words import content_terms, term_set
 from settings import Settings, get_settings
+from text.acronyms import SEND_ACRONYMS
+from text.units import passage_units
+from text.words import content_terms, term_set
 
 CANDIDATES = 200  # passages taken from the keyword ranking, and from the vector ranking
 UNIT_CANDIDATES = 1000  # units taken from the vector ranking, grouped into their passages

@@ -32,14 +32,19 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from ingest.models import Commitment, Line, Page, ParsedDocument, Table
+from index.models import Commitment
+from ingest.models import Line, Page, ParsedDocument, Table
+from text.themes import themes_for
+from text.years import (
+    ABSOLUTE_YEAR,
+    NUMBER_PATTERN,
+    NUMBER_WORDS,
+    RELATIVE_YEAR,
+    academic_year,
+    relative_year,
+)
 
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
-}
-_NUMBER = r"(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")"
-PRIORITY = re.compile(rf"^\s*priority\s+{_NUMBER}\b\s*[:.\-–—]?\s*(.*)$", re.I | re.S)
+PRIORITY = re.compile(rf"^\s*priority\s+{NUMBER_PATTERN}\b\s*[:.\-–—]?\s*(.*)$", re.I | re.S)
 BULLET = re.compile(r"^\s*(?:[•●▪■◦‣∙·○✓]|[-–*](?=\s)|o(?=\s+[A-Z]))\s*")
 NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|\(?[a-z]\))\s+(?=\S)")
 WE_WILL = re.compile(r"^\s*(?:and\s+)?(?:we\s+will|we'll|we\s+shall|we\s+are\s+going\s+to|we\s+commit\s+to)\b", re.I)
@@ -48,9 +53,6 @@ ACTIONS_HEADING = re.compile(r"^(?:key\s+|our\s+|priority\s+)?actions?\b|^what\s
 SENTENCE_END = re.compile(r"[.!?;]['\")]?$")
 ACTION_COLUMN = re.compile(r"(?:key |proposed |agreed |improvement )?actions?")
 
-# Years as printed: "2021-2022", "2021- 2022", "2022/23", "22-23"; and relative ones.
-ABSOLUTE_YEAR = re.compile(r"(?<!\d)((?:19|20)?\d{2})\s*[-/–]\s*((?:19|20)?\d{2})(?!\d)")
-RELATIVE_YEAR = re.compile(rf"\byear\s*{_NUMBER}\b|\b(first|second|third|fourth|fifth)\s+year\b|\bY([1-5])\b", re.I)
 MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 PERIOD = re.compile(rf"(?:{MONTHS}\s+)?((?:19|20)\d{{2}})\s*(?:-|–|to|until)\s*(?:{MONTHS}\s+)?((?:19|20)\d{{2}}|\d{{2}})(?!\d)", re.I)
 
@@ -63,31 +65,6 @@ GENERIC_NAME_WORDS = frozenset(
 SMALL_WORDS = frozenset("and of the for to in on with a an & by at or".split())
 NOT_TITLE_START = frozenset("this these it we in as by each although however if when where that there".split())
 
-# Theme tags: (tag, pattern over priority title + row theme + text).
-THEMES: list[tuple[str, re.Pattern]] = [
-    ("EHCP", re.compile(r"\bEHC\s*Ps?\b|\bEHCPs?\b|education,? health and care plans?|\bannual reviews?\b|\bSES\b", re.I)),
-    ("inclusion", re.compile(r"\binclusi(?:on|ve)\b|\bBERA\b|best endeavours|reasonable adjustments?|quality first teaching", re.I)),
-    ("sufficiency", re.compile(r"sufficien|\b(?:school|pupil|education(?:al)?|DSP|SEMH|nursery)\s+places?\b|\bplaces\b|place planning|free schools?|admission|surplus|\bcapacity\b", re.I)),
-    ("preparation for adulthood", re.compile(r"adulthood|\bPfA\b|transition|post[- ]?1[69]\b|over the age of 19|employment|apprenticeship|destination|youth unemployment|independent travel", re.I)),
-    ("early years", re.compile(r"early years|\bEYFS\b|under 5|under-fives|nursery|early education|readiness for school|ready for school|year olds\b|earliest years|developmental milestones", re.I)),
-    ("coproduction", re.compile(r"co-?produc|participation|\bviews\b|\bvoice\b|feedback from|engagement|involved in shaping|parent carer forum", re.I)),
-    ("early identification", re.compile(r"early (?:help|identification|intervention)|identify early|early support|fall behind", re.I)),
-    ("attendance and exclusion", re.compile(r"attendance|exclusion|missing (?:out on )?education|not attending|home educat|fair access|medical education", re.I)),
-    ("school improvement", re.compile(r"school improvement|attainment|ofsted|underperform|leadership|governor|governance|teaching school|early career framework|curriculum", re.I)),
-    ("mental health", re.compile(r"mental health|\bSEMH\b|wellbeing|social,? emotional", re.I)),
-    ("funding", re.compile(r"high needs|funding|budget|element 3|top-up|use of resources|value for money|grant", re.I)),
-    ("commissioning", re.compile(r"commission", re.I)),
-    ("transport", re.compile(r"transport|travel training|\bPTBs?\b", re.I)),
-    ("short breaks", re.compile(r"short breaks|respite", re.I)),
-    ("speech and language", re.compile(r"speech|language and communication|communication skills", re.I)),
-    ("workforce", re.compile(r"workforce|training offer|recruit|practitioners|professional development", re.I)),
-    ("information and advice", re.compile(r"local offer|information and advice|information, advice", re.I)),
-    ("quality assurance", re.compile(r"quality assur|\bQA\b|moderation|compliant|compliance", re.I)),
-    ("assistive technology", re.compile(r"assistive technology", re.I)),
-    ("personal budgets", re.compile(r"personal (?:transport )?budgets?|direct payments", re.I)),
-    ("special schools", re.compile(r"special schools?|\bDSPs?\b|specialist provision|out of authority|independent specialist", re.I)),
-    ("partnership", re.compile(r"partnership|joint working|work jointly|integrated care", re.I)),
-]
 
 
 # -- public ---------------------------------------------------------------------------------
@@ -106,41 +83,6 @@ def extract_commitments(document: ParsedDocument) -> list[Commitment]:
         logging.getLogger(__name__).exception("%s: commitments not extracted", document.path)
         return []
 
-
-def themes_for(*texts: str) -> list[str]:
-    """The theme tags that a commitment's priority title, row theme and text mention."""
-    joined = " ".join(t for t in texts if t)
-    return [tag for tag, pattern in THEMES if pattern.search(joined)]
-
-
-def academic_year(text: str, strategy_years: list[str] | None = None) -> str:
-    """"Year Two (2022-2023)", "2022/23", "22-23" -> "2022-2023"; "Year 2" via the strategy's
-    own years; "" when the text names no year."""
-    match = ABSOLUTE_YEAR.search(text or "")
-    if match:
-        start, end = _full_year(match.group(1)), match.group(2)
-        end_year = _full_year(end) if len(end) == 4 else (start // 100) * 100 + int(end)
-        if end_year == start + 1:
-            return f"{start}-{end_year}"
-    relative = relative_year(text)
-    if relative and strategy_years and relative <= len(strategy_years):
-        return sorted(strategy_years)[relative - 1]
-    return ""
-
-
-def relative_year(text: str) -> int:
-    """"Year Two", "year 2", "second year", "Y2" -> 2; 0 when the text has none."""
-    match = RELATIVE_YEAR.search(text or "")
-    if not match:
-        return 0
-    word = next(g for g in match.groups() if g)
-    return int(word) if word.isdigit() else NUMBER_WORDS.get(word.lower(), 0)
-
-
-def priority_number(text: str) -> int | None:
-    """"Priority two: ..." -> 2."""
-    match = PRIORITY.match(text or "")
-    return _number(match.group(1)) if match else None
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -647,10 +589,6 @@ def _period(text: str) -> list[str]:
 
 def _number(word: str) -> int:
     return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
-
-
-def _full_year(text: str) -> int:
-    return int(text) if len(text) == 4 else 2000 + int(text)
 
 
 def _clean(text: str) -> str:

@@ -28,7 +28,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ingest.models import Decision, Line, Page, ParsedDocument
+from index.models import Decision
+from ingest.models import Line, Page, ParsedDocument
 
 MONTHS = {m: i + 1 for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",

@@ -24,6 +24,7 @@ import numpy as np
 
 from errors import DocumentUnreadable, IndexMissing, IndexWriteFailed
 from index.embedders import get_embedder
+from index.models import Commitment, Decision
 from index.store import (
     GenerationWriter,
     current_generation,
@@ -34,15 +35,15 @@ from index.store import (
     write_last_run,
 )
 from ingest.access import AccessRules
-from ingest.acronyms import find_acronyms
 from ingest.describe import date_words
 from ingest.duplicates import format_copies, near_duplicates
 from ingest.identity import identity_names
 from ingest.loaders import SUPPORTED_SUFFIXES
-from ingest.models import Chunk, Commitment, Decision
+from ingest.models import Chunk
 from ingest.reader import READER_VERSION, DocumentContent, limit_worker_memory, read_document
 from ingest.vectors import UnitVectors, unit_texts
 from settings import Settings, get_settings
+from text.acronyms import find_acronyms
 
 # A README or MANIFEST in a documents folder describes the files beside it; searched, it
 # would answer questions about every paper in the words of its one-line summaries.

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from errors import DocumentUnreadable
+from index.models import Commitment, Decision
 from ingest.chunk import chunk_blocks
 from ingest.clean import clean_document
 from ingest.commitments import extract_commitments
 from ingest.decisions import extract_decisions
 from ingest.describe import describe
 from ingest.loaders import load
-from ingest.models import Chunk, Commitment, Decision
+from ingest.models import Chunk
 from ingest.structure import document_blocks
 
 # Bump when a change to reading, cleaning, structure or chunking changes the passages an

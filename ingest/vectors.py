@@ -1,6 +1,6 @@
 """Unit vectors for an ingest: reused from the last generation, or embedded once.
 
-Search and answers compare a question with each quotable unit of a passage (ingest.units),
+Search and answers compare a question with each quotable unit of a passage (text.units),
 so a vector is made per unit, not per passage. A vector is keyed by a hash of the model, its
 weights and token limit, and the text embedded, so a unit text is never embedded twice and a
 changed setting re-embeds all.
@@ -16,15 +16,14 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from index.embedders import get_embedder
+from index.embedders import VECTORS_OF, get_embedder
 from ingest.models import Chunk
-from ingest.units import passage_units, unit_embedding_text
 from settings import EmbeddingSettings
+from text.units import passage_units, unit_embedding_text
 
 BATCH = 256  # texts per embed call: progress is reported between calls
 
 
-VECTORS_OF = "units"  # what a generation's vectors are of; part of the signature, so older indexes re-embed
 
 
 def unit_texts(chunk: Chunk) -> list[str]:

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import ContextActionsBlock, FeedbackButtonObject, F
 
 from answer.models import Answer, Citation
 from answer.render import cells_shown
-from ingest.models import Commitment, Decision, Hit
+from index.models import Commitment, Decision, Hit
 from slackbot.mrkdwn import escape, link
 from slackbot.replies import (
     AnswerReply,

@@ -17,8 +17,8 @@ from pathlib import Path
 from answer.models import Answer, Citation
 from errors import IndexMissing, NotAllowed, SendBotError
 from index.audience import PUBLIC, Audience
+from index.models import Commitment, Decision
 from index.records import write_commitments_csv, write_decisions_csv
-from ingest.models import Commitment, Decision
 from settings import Settings
 from slackbot import request_words
 from slackbot.feedback import record_feedback, record_reason

@@ -18,10 +18,10 @@ from answer.compose import answer_question
 from answer.models import Answer, Turn
 from errors import IngestBusy
 from index.audience import EVERYONE, PUBLIC, Audience, usergroups_named
+from index.models import Commitment, Decision, Hit
 from index.records import find_commitments, find_decisions
 from index.search import Searcher
 from index.store import IndexStatus, index_status
-from ingest.models import Commitment, Decision, Hit
 from ingest.pipeline import IngestReport, Progress, ingest_paths
 from slackbot.filters import CommitmentFilters, DecisionFilters
 

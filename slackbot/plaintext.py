@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from answer.render import cells_shown
-from ingest.models import Commitment, Decision, Hit
+from index.models import Commitment, Decision, Hit
 from slackbot.blocks import CLOSEST_PASSAGES
 from slackbot.replies import (
     AnswerReply,

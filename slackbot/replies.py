@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from answer.models import Answer
 from answer.records import vote_line
-from ingest.models import Commitment, Decision, Hit
+from index.models import Commitment, Decision, Hit
 from slackbot import request_words
 
 

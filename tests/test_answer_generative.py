@@ -17,8 +17,8 @@ from answer.compose import answer_question
 from answer.generate import generate
 from answer.llm import ChatClient, LanguageModelFailed
 from answer.prompts import CANNOT_ANSWER, SYSTEM_PROMPT
+from index.models import Hit
 from index.search import Searcher
-from ingest.models import Hit
 from settings import AnswerSettings
 
 KEY = "sk-test-very-secret-0123456789"

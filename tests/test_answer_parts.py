@@ -12,9 +12,9 @@ from answer.followup import resolve
 from answer.models import Turn
 from answer.question import analyse
 from answer.timewords import TimeScope, boosts, scope
-from ingest.models import Hit
-from ingest.units import sentences
-from ingest.words import spelled_out
+from index.models import Hit
+from text.units import sentences
+from text.words import spelled_out
 
 
 def hit(text: str, chunk_id: int = 1, date_: str = "2024-02-13", page: int = 3) -> Hit:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from answer.models import Answer, Citation
-from ingest.models import Commitment, Decision, Hit
+from index.models import Commitment, Decision, Hit
 from slackbot import blocks, plaintext
 from slackbot.mrkdwn import plain_text
 from slackbot.replies import AnswerReply, NoticeReply, RecordsReply

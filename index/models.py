@@ -1,0 +1,106 @@
+"""What the index holds and gives back: extracted records (commitments, decisions) and search hits.
+
+Ingest produces the records and index stores and finds them, so the types live here, where
+ingest (upstream) and answer and slackbot (downstream) all may import them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Commitment:
+    """One "we will ..." promise of a strategy, placed by priority and year."""
+
+    strategy: str
+    priority: int | None
+    priority_title: str
+    year: str  # normalised "2022-2023", or "" where the document gives none
+    themes: list[str]
+    text: str
+    page: int
+    year_label: str = ""  # as printed: "Year Two (2022-2023)"
+    doc: str = ""  # file name, filled in when stored
+
+    def as_json(self) -> dict:
+        return {
+            "strategy": self.strategy,
+            "priority": self.priority,
+            "priority_title": self.priority_title,
+            "year": self.year,
+            "year_label": self.year_label,
+            "theme": self.themes,
+            "text": self.text,
+            "doc": self.doc,
+            "page": self.page,
+        }
+
+
+@dataclass
+class Decision:
+    """One recommendation or resolution of a meeting, with its vote where recorded."""
+
+    body: str
+    date: str
+    item: str  # agenda item number as printed, e.g. "4"
+    item_title: str
+    text: str
+    page: int
+    votes: dict[str, int] | None = None  # {"approved", "rejected", "abstained"}
+    presenter: str = ""
+    outcome: str = ""  # approved | noted | rejected | resolved ...
+    doc: str = ""  # file name, filled in when stored
+
+    def as_json(self) -> dict:
+        return {
+            "body": self.body,
+            "date": self.date,
+            "item": self.item,
+            "item_title": self.item_title,
+            "text": self.text,
+            "votes": self.votes,
+            "presenter": self.presenter,
+            "outcome": self.outcome,
+            "doc": self.doc,
+            "page": self.page,
+        }
+
+
+@dataclass
+class Hit:
+    """One passage returned by search, with everything needed to cite it."""
+
+    chunk_id: int
+    score: float
+    text: str
+    doc: str
+    title: str
+    page: int
+    page_end: int
+    section: str
+    kind: str
+    date: str
+    # How search saw it: each unit's cosine to the query (in text.units order) and the
+    # share of the names the query gives that are this document's (index.names).
+    unit_scores: tuple[float, ...] = ()
+    named: float = 0.0
+
+    def citation(self) -> str:
+        """The human-readable name used when citing this passage."""
+        page = f"p.{self.page}" if self.page == self.page_end else f"pp.{self.page}-{self.page_end}"
+        return f"{self.title}, {page}" + (f", {self.section}" if self.section else "")
+
+    def as_json(self) -> dict:
+        return {
+            "text": self.text,
+            "doc": self.doc,
+            "title": self.title,
+            "page": self.page,
+            "page_end": self.page_end,
+            "section": self.section,
+            "kind": self.kind,
+            "date": self.date,
+            "score": round(self.score, 6),
+            "chunk_id": self.chunk_id,
+        }
