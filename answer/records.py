@@ -230,7 +230,7 @@ def _month(iso: str) -> str:
 
 def _titles(searcher) -> dict[str, tuple[str, str]]:
     """Each document's title and date, by file name."""
-    return {doc: (title, date) for doc, title, date in searcher.db.execute("SELECT doc, title, date FROM documents")}
+    return {d.doc: (d.title, d.date) for d in searcher.documents()}
 
 
 class _Citations:

@@ -7,6 +7,7 @@ ingest (upstream) and answer and slackbot (downstream) all may import them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass
@@ -104,3 +105,15 @@ class Hit:
             "score": round(self.score, 6),
             "chunk_id": self.chunk_id,
         }
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    """A document as the live generation holds it."""
+
+    doc_id: int
+    doc: str  # file name, the citation key
+    title: str  # "" when the document gives none
+    date: str
+    path: Path  # where it was ingested from
+    passages: int

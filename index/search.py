@@ -23,7 +23,7 @@ import numpy as np
 from errors import IndexOutdated
 from index.audience import EVERYONE, Audience
 from index.embedders import VECTORS_OF, get_embedder
-from index.models import Hit
+from index.models import Hit, IndexedDocument
 from index.names import DocumentNames
 from index.ranking import passage_model, scaled
 from index.store import CURRENT, VECTORS_NAME, current_generation, open_readonly, read_meta
@@ -123,6 +123,13 @@ class Searcher:
             passage_units.setdefault(chunk_id, []).append(unit_id)
         names = DocumentNames(db.execute("SELECT doc_id, names FROM documents").fetchall())
         doc_access = _document_access(db)
+        documents = [
+            IndexedDocument(row[0], row[1], row[2] or "", row[3] or "", Path(row[4]), row[5])
+            for row in db.execute(
+                "SELECT d.doc_id, d.doc, d.title, d.date, d.path, count(c.chunk_id) FROM documents d "
+                "LEFT JOIN chunks c USING (doc_id) GROUP BY d.doc_id ORDER BY d.doc"
+            )
+        ]
         passage_doc = dict(db.execute("SELECT chunk_id, doc_id FROM chunks").fetchall())
         doc_passages: dict[int, list[int]] = {}
         for chunk_id, doc_id in passage_doc.items():
@@ -131,7 +138,7 @@ class Searcher:
             self.db, self.vectors, self.generation, self.expander = db, vectors, generation, acronyms
             self.copy_passages, self.unit_passage, self.names = copy_passages, unit_passage, names
             self.passage_units, self.passage_doc, self.doc_passages = passage_units, passage_doc, doc_passages
-            self.doc_access = doc_access
+            self.doc_access, self.documents_held = doc_access, documents
             self._words: dict[int, tuple[set[str], list[set[str]]]] = {}  # this generation's, by _passage_words
             self._visible: dict[Audience, frozenset[int] | None] = {}  # this generation's, by _visible_docs
 
@@ -179,6 +186,13 @@ class Searcher:
         self.refresh()
         with self._lock:
             return self.db, self._visible_docs(self.doc_access, self._visible, audience)
+
+    def documents(self, audience: Audience = EVERYONE, hidden: bool = False) -> list[IndexedDocument]:
+        """The documents `audience` may see, by file name; with `hidden`, those it may not."""
+        self.refresh()
+        with self._lock:
+            held, visible = self.documents_held, self._visible_docs(self.doc_access, self._visible, audience)
+        return [d for d in held if (visible is None or d.doc_id in visible) != hidden]
 
     @staticmethod
     def _visible_docs(doc_access, cache, audience: Audience) -> frozenset[int] | None:
@@ -281,6 +295,9 @@ class AudienceView:
 
     def snapshot(self) -> tuple[object, frozenset[int] | None]:
         return self.searcher.snapshot(self.audience)
+
+    def documents(self, hidden: bool = False) -> list[IndexedDocument]:
+        return self.searcher.documents(self.audience, hidden)
 
     def refresh(self) -> bool:
         return self.searcher.refresh()

@@ -29,6 +29,7 @@ import numpy as np
 from errors import IndexMissing, IndexWriteFailed, IngestBusy
 from index.audience import EVERYONE, Audience
 from index.migrations import migrate
+from index.models import Commitment, Decision
 
 CURRENT = "current"
 DB_NAME = "index.sqlite"
@@ -65,6 +66,71 @@ def read_meta(db: sqlite3.Connection) -> dict[str, str]:
     """What a generation records about how it was built (embedding model, weights, signature,
     reader version)."""
     return dict(db.execute("SELECT key, value FROM meta").fetchall())
+
+
+class PreviousGeneration:
+    """The live generation as the ingest building the next one reads it: what to carry over."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, index_dir: Path) -> PreviousGeneration | None:
+        """The live generation, or None before the first ingest."""
+        try:
+            return cls(open_readonly(current_generation(Path(index_dir))))
+        except IndexMissing:
+            return None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def meta(self) -> dict[str, str]:
+        return read_meta(self.db)
+
+    def documents(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM documents").fetchall()
+
+    def document(self, doc_id: int) -> sqlite3.Row:
+        return self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+
+    def relpaths(self) -> dict[str, str]:
+        """Each document's path as access rules matched it (an index from before them has none)."""
+        try:
+            return dict(self.db.execute("SELECT path, relpath FROM documents").fetchall())
+        except sqlite3.OperationalError:
+            return {}
+
+    def passages(self, doc_id: int) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM chunks WHERE doc_id=? ORDER BY chunk_id", (doc_id,)).fetchall()
+
+    def passage_count(self, doc_id: int | None = None) -> int:
+        if doc_id is None:
+            return int(self.db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+        return int(self.db.execute("SELECT count(*) FROM chunks WHERE doc_id=?", (doc_id,)).fetchone()[0])
+
+    def document_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def commitments(self, doc_id: int) -> list[Commitment]:
+        rows = self.db.execute("SELECT * FROM commitments WHERE doc_id=? ORDER BY commitment_id", (doc_id,))
+        return [
+            Commitment(r["strategy"], r["priority"], r["priority_title"], r["year"], json.loads(r["themes"]),
+                       r["text"], r["page"], r["year_label"])
+            for r in rows
+        ]  # fmt: skip
+
+    def decisions(self, doc_id: int) -> list[Decision]:
+        rows = self.db.execute("SELECT * FROM decisions WHERE doc_id=? ORDER BY decision_id", (doc_id,))
+        return [
+            Decision(r["body"], r["date"], r["item"], r["item_title"], r["text"], r["page"],
+                     json.loads(r["votes"]) if r["votes"] else None, r["presenter"], r["outcome"])
+            for r in rows
+        ]  # fmt: skip
+
+    def vector(self, embed_hash: str) -> bytes | None:
+        row = self.db.execute("SELECT vector FROM embeddings WHERE embed_hash=?", (embed_hash,)).fetchone()
+        return row[0] if row else None
 
 
 @contextmanager
@@ -120,6 +186,82 @@ class GenerationWriter:
         """Scratch folders of killed ingests (we hold the lock, so none is live)."""
         for scratch in self.index_dir.glob(".building-*"):
             shutil.rmtree(scratch, ignore_errors=True)
+
+    # -- what a generation holds, written by the ingest that builds it -------------------------
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO meta VALUES (?, ?)", (key, value))
+
+    def add_document(self, doc_id: int, **columns: object) -> None:
+        """One document's row: doc, path, title, kind, date, sha256, pages, size, source_format,
+        aliases, names, relpath, access (see index.migrations)."""
+        names = ", ".join(["doc_id", *columns])
+        self.db.execute(
+            f"INSERT INTO documents({names}) VALUES ({', '.join('?' * (len(columns) + 1))})", (doc_id, *columns.values())
+        )
+
+    def add_passage(
+        self, chunk_id: int, doc_id: int, *, ordinal: int, text: str, page_start: int, page_end: int, section: str,
+        searchable_title: str,
+    ) -> None:  # fmt: skip
+        """A passage, and its row in the keyword index (with its document's title and date words)."""
+        self.db.execute(
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)", (chunk_id, doc_id, ordinal, text, page_start, page_end, section)
+        )
+        self.db.execute(
+            "INSERT INTO chunks_fts(rowid, text, section, title) VALUES (?,?,?,?)", (chunk_id, text, section, searchable_title)
+        )
+
+    def add_unit(self, unit_id: int, chunk_id: int, position: int, embed_hash: str) -> None:
+        self.db.execute("INSERT INTO units VALUES (?,?,?,?)", (unit_id, chunk_id, position, embed_hash))
+
+    def add_records(self, doc_id: int, commitments: list[Commitment], decisions: list[Decision]) -> None:
+        self.db.executemany(
+            "INSERT INTO commitments(doc_id, strategy, priority, priority_title, year, year_label, themes, text, page)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            [(doc_id, c.strategy, c.priority, c.priority_title, c.year, c.year_label, json.dumps(c.themes),
+              c.text, c.page) for c in commitments],
+        )  # fmt: skip
+        self.db.executemany(
+            "INSERT INTO decisions(doc_id, body, date, item, item_title, text, votes, presenter, outcome, page)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(doc_id, d.body, d.date, d.item, d.item_title, d.text, json.dumps(d.votes) if d.votes else None,
+              d.presenter, d.outcome, d.page) for d in decisions],
+        )  # fmt: skip
+
+    def source_formats(self) -> set[bool]:
+        """Whether the documents written so far are PDFs: {True}, {False} or both."""
+        return {bool(row[0]) for row in self.db.execute("SELECT DISTINCT source_format = 'pdf' FROM documents")}
+
+    def document_texts(self) -> list[tuple[str, bool, str]]:
+        """(file name, is a PDF, all its passages' text) of each document written so far."""
+        return [
+            (doc, bool(is_pdf), text)
+            for doc, is_pdf, text in self.db.execute(
+                "SELECT d.doc, d.source_format = 'pdf', group_concat(c.text, char(10)) FROM documents d "
+                "JOIN chunks c USING (doc_id) GROUP BY d.doc_id ORDER BY d.doc_id"
+            )
+        ]
+
+    def passage_texts(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT text FROM chunks ORDER BY chunk_id")]
+
+    def add_acronyms(self, found: dict[str, str]) -> None:
+        self.db.executemany("INSERT INTO acronyms VALUES (?,?)", found.items())
+
+    def add_embeddings(self, vectors) -> None:
+        """(embed_hash, vector bytes) pairs."""
+        self.db.executemany("INSERT INTO embeddings VALUES (?,?)", vectors)
+
+    def unit_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every unit's id and vector, in unit order (for vectors.faiss)."""
+        rows = self.db.execute(
+            "SELECT u.unit_id, e.vector FROM units u JOIN embeddings e USING (embed_hash) ORDER BY u.unit_id"
+        ).fetchall()
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        return ids, np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
 
     def write_vectors(self, ids: np.ndarray, vectors: np.ndarray, dimension: int) -> None:
         import faiss

@@ -20,20 +20,9 @@ from concurrent.futures import as_completed
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
-
-from errors import DocumentUnreadable, IndexMissing, IndexWriteFailed
+from errors import DocumentUnreadable, IndexWriteFailed
 from index.embedders import get_embedder
-from index.models import Commitment, Decision
-from index.store import (
-    GenerationWriter,
-    current_generation,
-    ingest_lock,
-    now_iso,
-    open_readonly,
-    read_meta,
-    write_last_run,
-)
+from index.store import GenerationWriter, PreviousGeneration, ingest_lock, now_iso, write_last_run
 from ingest.access import AccessRules
 from ingest.describe import date_words
 from ingest.duplicates import format_copies, near_duplicates
@@ -188,10 +177,10 @@ def ingest_paths(
     report = IngestReport()
     rules = AccessRules.load(settings.paths.access_path)  # a bad rules file stops the ingest before anything
     with ingest_lock(index_dir):
-        previous = _open_previous(index_dir)
+        previous = PreviousGeneration.open(index_dir)
         try:
             sources = _discover(paths, report, settings.ingest.max_file_mb)
-            built = read_meta(previous) if previous is not None else None
+            built = previous.meta() if previous is not None else None
             report.re_read = built is not None and built.get("reader_version") != READER_VERSION
             plan, to_read = _plan(sources, previous, paths, report)
             _locate(plan, previous, paths, settings.paths.documents_dir)
@@ -216,13 +205,6 @@ def ingest_paths(
             {"finished": now_iso(), "summary": report.summary(), "failed": report.failed},
         )
     return report
-
-
-def _open_previous(index_dir: Path) -> sqlite3.Connection | None:
-    try:
-        return open_readonly(current_generation(index_dir))
-    except IndexMissing:
-        return None
 
 
 def _discover(paths: list[Path], report: IngestReport, max_file_mb: float) -> list[_Source]:
@@ -268,7 +250,7 @@ def _sha256(path: Path) -> str:
 
 def _plan(sources, previous, roots, report) -> tuple[list[_StoredDocument], list[_StoredDocument]]:
     """Decide, file by file, what the new generation holds and what must be read."""
-    old_rows = previous.execute("SELECT * FROM documents").fetchall() if previous else []
+    old_rows = previous.documents() if previous else []
     old_by_sha = {row["sha256"]: row for row in old_rows}
     resolved_roots = [Path(r).resolve() for r in roots]
 
@@ -319,10 +301,7 @@ def _locate(plan: list[_StoredDocument], previous, roots: list[Path], documents_
     name. A rule matching any of them covers it: a rule must not miss a file because an admin
     ingested its folder by another path."""
     folders = [Path(r).resolve() for r in roots if Path(r).is_dir()] + [Path(documents_dir).resolve()]
-    try:
-        stored_relpaths = dict(previous.execute("SELECT path, relpath FROM documents")) if previous else {}
-    except sqlite3.OperationalError:  # an index from before access rules
-        stored_relpaths = {}
+    stored_relpaths = previous.relpaths() if previous else {}
     for stored in plan:
         path = Path(stored.path).resolve()
         found = [path.relative_to(folder).as_posix() for folder in folders if folder in path.parents]
@@ -350,7 +329,7 @@ def _read_all(to_read, plan, previous, vectors: UnitVectors, report, settings: S
 
     limits = settings.ingest
     old_by_path = (
-        {row["path"]: row for row in previous.execute("SELECT * FROM documents")} if previous else {}
+        {row["path"]: row for row in previous.documents()} if previous else {}
     )
     to_read = sorted(to_read, key=lambda stored: -stored.size)
     workers = max(1, min(len(to_read), os.cpu_count() or 1, 2))
@@ -414,8 +393,7 @@ def _near_duplicates(plan: list[_StoredDocument], previous) -> list[tuple[str, s
     def text_of(stored: _StoredDocument) -> str:
         if stored.content is not None:
             return "\n".join(chunk.text for chunk in stored.content.chunks)
-        rows = previous.execute("SELECT text FROM chunks WHERE doc_id=?", (stored.previous_doc_id,))
-        return "\n".join(row[0] for row in rows)
+        return "\n".join(row["text"] for row in previous.passages(stored.previous_doc_id))
 
     new = {s.path.name: text_of(s) for s in plan if s.content is not None}
     existing = {s.path.name: text_of(s) for s in plan if s.content is None and s.previous_doc_id is not None}
@@ -439,12 +417,12 @@ def _count(report: IngestReport, plan, previous) -> None:
     if report.generation or previous is None:
         report.documents = len(plan)
         report.passages = sum(len(s.content.chunks) for s in plan if s.content) + sum(
-            previous.execute("SELECT count(*) FROM chunks WHERE doc_id=?", (s.previous_doc_id,)).fetchone()[0]
+            previous.passage_count(s.previous_doc_id)
             for s in plan if s.content is None and previous is not None
         )
     else:
-        report.documents = previous.execute("SELECT count(*) FROM documents").fetchone()[0]
-        report.passages = previous.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        report.documents = previous.document_count()
+        report.passages = previous.passage_count()
 
 
 # --- writing the new generation ------------------------------------------------------
@@ -456,49 +434,44 @@ def _write_generation(
     """Write and switch in the new generation; its name, and the format copies it found."""
     writer = GenerationWriter(index_dir)
     try:
-        db = writer.db
-        db.execute("INSERT INTO meta VALUES ('embedding_model', ?)", (vectors.model_id,))
-        db.execute("INSERT INTO meta VALUES ('embedding_weights', ?)", (vectors.settings.weights,))
-        db.execute("INSERT INTO meta VALUES ('embedding_signature', ?)", (vectors.signature,))
-        db.execute("INSERT INTO meta VALUES ('reader_version', ?)", (READER_VERSION,))
+        writer.set_meta("embedding_model", vectors.model_id)
+        writer.set_meta("embedding_weights", vectors.settings.weights)
+        writer.set_meta("embedding_signature", vectors.signature)
+        writer.set_meta("reader_version", READER_VERSION)
         documents = sorted(
             (s for s in plan if s.content is not None or s.previous_doc_id is not None),
             key=lambda s: (s.path.name.lower(), str(s.path)),
         )
-        db.execute("INSERT INTO meta VALUES ('access_rules', ?)", (rules.as_json(s.locations for s in documents),))
+        writer.set_meta("access_rules", rules.as_json(s.locations for s in documents))
         chunk_id = unit_id = 0
         embed_texts: dict[str, str] = {}
         for doc_id, stored in enumerate(documents, start=1):
             meta, chunks, commitments, decisions = _document_rows(stored, previous)
             opening = chunks[0].text if chunks else ""
-            db.execute(
-                "INSERT INTO documents(doc_id, doc, path, title, kind, date, sha256, pages, size, source_format,"
-                " aliases, names, relpath, access) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc_id, stored.path.name, str(stored.path), meta["title"], meta["kind"], meta["date"],
-                 stored.sha256, meta["pages"], stored.size, meta["source_format"], json.dumps(stored.aliases),
-                 json.dumps(identity_names(stored.path.name, meta["title"], opening, "\n".join(c.text for c in chunks))),
-                 stored.locations[0], json.dumps(sorted(rules.access_of(stored.locations)))),
-            )
+            names = identity_names(stored.path.name, meta["title"], opening, "\n".join(c.text for c in chunks))
+            writer.add_document(
+                doc_id, doc=stored.path.name, path=str(stored.path), title=meta["title"], kind=meta["kind"],
+                date=meta["date"], sha256=stored.sha256, pages=meta["pages"], size=stored.size,
+                source_format=meta["source_format"], aliases=json.dumps(stored.aliases), names=json.dumps(names),
+                relpath=stored.locations[0], access=json.dumps(sorted(rules.access_of(stored.locations))),
+            )  # fmt: skip
             for chunk in chunks:
                 chunk_id += 1
-                db.execute(
-                    "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
-                    (chunk_id, doc_id, chunk.ordinal, chunk.text, chunk.page_start, chunk.page_end, chunk.section),
-                )
+                writer.add_passage(
+                    chunk_id, doc_id, ordinal=chunk.ordinal, text=chunk.text, page_start=chunk.page_start,
+                    page_end=chunk.page_end, section=chunk.section,
+                    searchable_title=f"{meta['title']} {date_words(meta['date'])}",
+                )  # fmt: skip
                 for position, text in enumerate(unit_texts(chunk)):
                     unit_id += 1
                     embed_hash = vectors.key(text)
                     embed_texts.setdefault(embed_hash, text)
-                    db.execute("INSERT INTO units VALUES (?,?,?,?)", (unit_id, chunk_id, position, embed_hash))
-                db.execute(
-                    "INSERT INTO chunks_fts(rowid, text, section, title) VALUES (?,?,?,?)",
-                    (chunk_id, chunk.text, chunk.section, f"{meta['title']} {date_words(meta['date'])}"),
-                )
-            _insert_records(db, doc_id, commitments, decisions)
-        _store_acronyms(db)
-        copies = _store_format_copies(db)
-        _store_embeddings(db, vectors, embed_texts, progress)
-        ids, matrix = _all_vectors(db)
+                    writer.add_unit(unit_id, chunk_id, position, embed_hash)
+            writer.add_records(doc_id, commitments, decisions)
+        writer.add_acronyms(find_acronyms(writer.passage_texts()))
+        copies = _store_format_copies(writer)
+        _store_embeddings(writer, vectors, embed_texts, progress)
+        ids, matrix = writer.unit_vectors()
         dimension = matrix.shape[1] if len(matrix) else _model_dimension(settings)
         writer.write_vectors(ids, matrix, dimension)
         return writer.commit().name, copies
@@ -512,25 +485,20 @@ def _write_generation(
         raise
 
 
-def _store_format_copies(db) -> dict[str, str]:
+def _store_format_copies(writer: GenerationWriter) -> dict[str, str]:
     """Find the Word, web and text copies of PDFs among the new generation's documents and
     record them for search. Texts are read back only when both kinds are indexed."""
-    formats = {row[0] for row in db.execute("SELECT DISTINCT source_format = 'pdf' FROM documents")}
     copies: dict[str, str] = {}
-    if formats == {0, 1}:
+    if writer.source_formats() == {False, True}:
         texts: dict[bool, dict[str, str]] = {True: {}, False: {}}
-        rows = db.execute(
-            "SELECT d.doc, d.source_format = 'pdf', group_concat(c.text, char(10)) FROM documents d "
-            "JOIN chunks c USING (doc_id) GROUP BY d.doc_id ORDER BY d.doc_id"
-        )
-        for doc, is_pdf, text in rows:
-            texts[bool(is_pdf)][doc] = text
+        for doc, is_pdf, text in writer.document_texts():
+            texts[is_pdf][doc] = text
         copies = format_copies(texts[True], texts[False])
-    db.execute("INSERT INTO meta VALUES ('format_copies', ?)", (json.dumps(copies, sort_keys=True),))
+    writer.set_meta("format_copies", json.dumps(copies, sort_keys=True))
     return copies
 
 
-def _document_rows(stored: _StoredDocument, previous):
+def _document_rows(stored: _StoredDocument, previous: PreviousGeneration | None):
     """Metadata, passages and records of one document, fresh or from the last generation."""
     if stored.content is not None:
         c = stored.content
@@ -538,46 +506,15 @@ def _document_rows(stored: _StoredDocument, previous):
                 "source_format": c.source_format}
         return meta, c.chunks, c.commitments, c.decisions
     doc_id = stored.previous_doc_id
-    row = previous.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+    row = previous.document(doc_id)
     meta = {k: row[k] for k in ("title", "kind", "date", "pages", "source_format")}
     chunks = [
-        Chunk(r["text"], r["page_start"], r["page_end"], r["section"], r["ordinal"])
-        for r in previous.execute("SELECT * FROM chunks WHERE doc_id=? ORDER BY chunk_id", (doc_id,))
+        Chunk(r["text"], r["page_start"], r["page_end"], r["section"], r["ordinal"]) for r in previous.passages(doc_id)
     ]
-    commitments = [
-        Commitment(r["strategy"], r["priority"], r["priority_title"], r["year"], json.loads(r["themes"]),
-                   r["text"], r["page"], r["year_label"])
-        for r in previous.execute("SELECT * FROM commitments WHERE doc_id=? ORDER BY commitment_id", (doc_id,))
-    ]
-    decisions = [
-        Decision(r["body"], r["date"], r["item"], r["item_title"], r["text"], r["page"],
-                 json.loads(r["votes"]) if r["votes"] else None, r["presenter"], r["outcome"])
-        for r in previous.execute("SELECT * FROM decisions WHERE doc_id=? ORDER BY decision_id", (doc_id,))
-    ]
-    return meta, chunks, commitments, decisions
+    return meta, chunks, previous.commitments(doc_id), previous.decisions(doc_id)
 
 
-def _insert_records(db, doc_id: int, commitments: list[Commitment], decisions: list[Decision]) -> None:
-    db.executemany(
-        "INSERT INTO commitments(doc_id, strategy, priority, priority_title, year, year_label, themes, text, page)"
-        " VALUES (?,?,?,?,?,?,?,?,?)",
-        [(doc_id, c.strategy, c.priority, c.priority_title, c.year, c.year_label, json.dumps(c.themes),
-          c.text, c.page) for c in commitments],
-    )
-    db.executemany(
-        "INSERT INTO decisions(doc_id, body, date, item, item_title, text, votes, presenter, outcome, page)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [(doc_id, d.body, d.date, d.item, d.item_title, d.text, json.dumps(d.votes) if d.votes else None,
-          d.presenter, d.outcome, d.page) for d in decisions],
-    )
-
-
-def _store_acronyms(db) -> None:
-    texts = [row[0] for row in db.execute("SELECT text FROM chunks ORDER BY chunk_id")]
-    db.executemany("INSERT INTO acronyms VALUES (?,?)", find_acronyms(texts).items())
-
-
-def _store_embeddings(db, vectors: UnitVectors, embed_texts: dict[str, str], progress) -> None:
+def _store_embeddings(writer: GenerationWriter, vectors: UnitVectors, embed_texts: dict[str, str], progress) -> None:
     """Every unit text's vector: reused, embedded while reading, or embedded now."""
 
     def embedded(done: int, total: int) -> None:
@@ -585,18 +522,7 @@ def _store_embeddings(db, vectors: UnitVectors, embed_texts: dict[str, str], pro
             progress(Progress(done, total, "units", 0, "embedding"))
 
     vectors.embed_missing(embed_texts, embedded)
-    db.executemany("INSERT INTO embeddings VALUES (?,?)", ((key, vectors.vector(key)) for key in embed_texts))
-
-
-def _all_vectors(db) -> tuple[np.ndarray, np.ndarray]:
-    rows = db.execute(
-        "SELECT u.unit_id, e.vector FROM units u JOIN embeddings e USING (embed_hash) ORDER BY u.unit_id"
-    ).fetchall()
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-    ids = np.array([r[0] for r in rows], dtype=np.int64)
-    vectors = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
-    return ids, vectors
+    writer.add_embeddings((key, vectors.vector(key)) for key in embed_texts)
 
 
 def _model_dimension(settings: Settings) -> int:

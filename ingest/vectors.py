@@ -11,12 +11,12 @@ model works while the workers read the next files.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Callable, Iterable
 
 import numpy as np
 
 from index.embedders import VECTORS_OF, get_embedder
+from index.store import PreviousGeneration
 from ingest.models import Chunk
 from settings import EmbeddingSettings
 from text.units import passage_units, unit_embedding_text
@@ -32,7 +32,7 @@ def unit_texts(chunk: Chunk) -> list[str]:
 
 
 class UnitVectors:
-    def __init__(self, settings: EmbeddingSettings, previous: sqlite3.Connection | None) -> None:
+    def __init__(self, settings: EmbeddingSettings, previous: PreviousGeneration | None) -> None:
         self.settings = settings
         self.model_id = settings.model_id
         self.signature = f"{self.model_id}|{settings.weights}|{settings.embedding_max_tokens}|{VECTORS_OF}"
@@ -69,5 +69,4 @@ class UnitVectors:
     def _old(self, key: str) -> bytes | None:
         if self.previous is None:
             return None
-        row = self.previous.execute("SELECT vector FROM embeddings WHERE embed_hash=?", (key,)).fetchone()
-        return row[0] if row else None
+        return self.previous.vector(key)

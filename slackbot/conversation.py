@@ -204,7 +204,7 @@ class Conversation:
             if not requester.is_admin:
                 raise NotAllowed(NOT_ADMIN)
             folder = self.documents_dir.resolve()
-            found = [path for doc, _, path in self.library.documents(requester.audience) if doc == name]
+            found = [d.path for d in self.library.documents(requester.audience) if d.doc == name]
             if not found or folder not in found[0].resolve().parents:
                 return NoticeReply(f"I can't remove {name}", ["Only documents in the documents folder can be removed here."],
                                    warning=True)  # fmt: skip

@@ -374,7 +374,7 @@ def publish_home(services: Services, client: WebClient, user: str) -> None:
             documents = conversation.library.documents(audience)
         except SendBotError:
             documents = []
-        removable = [(doc, title) for doc, title, path in documents if folder in path.resolve().parents]
+        removable = [(d.doc, d.title or d.doc) for d in documents if folder in d.path.resolve().parents]
         admin = {"last_ingest": last_ingest, "feedback": list_feedback(conversation.data_dir), "documents": removable}
     recent = conversation.memory.recent_questions(user, home.RECENT_QUESTIONS)
     client.views_publish(user_id=user, view=home.home_view(status, recent, admin))

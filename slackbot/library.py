@@ -18,7 +18,7 @@ from answer.compose import answer_question
 from answer.models import Answer, Turn
 from errors import IngestBusy
 from index.audience import EVERYONE, PUBLIC, Audience, usergroups_named
-from index.models import Commitment, Decision, Hit
+from index.models import Commitment, Decision, Hit, IndexedDocument
 from index.records import find_commitments, find_decisions
 from index.search import Searcher
 from index.store import IndexStatus, index_status
@@ -98,12 +98,10 @@ class Library:
     def status(self, audience: Audience) -> IndexStatus:
         return index_status(self.index_dir, audience)
 
-    def documents(self, audience: Audience) -> list[tuple[str, str, Path]]:
-        """(file name, title, path) of each indexed document `audience` may see, by file name."""
+    def documents(self, audience: Audience) -> list[IndexedDocument]:
+        """The indexed documents `audience` may see, by file name."""
         with self._lock:
-            db, visible = self._get_searcher().snapshot(audience)
-            rows = db.execute("SELECT doc_id, doc, title, path FROM documents ORDER BY doc").fetchall()
-        return [(doc, title or doc, Path(path)) for doc_id, doc, title, path in rows if visible is None or doc_id in visible]
+            return self._get_searcher().documents(audience)
 
     def last_ingest(self) -> dict:
         """The latest ingest's finish time, summary and failed files, as the admin's status shows it."""
@@ -121,14 +119,7 @@ class Library:
     def hidden_from(self, audience: Audience) -> dict[str, int]:
         """The documents `audience` may not see: file name -> passages (for reports it is shown)."""
         with self._lock:
-            db, visible = self._get_searcher().snapshot(audience)
-            if visible is None:
-                return {}
-            rows = db.execute(
-                "SELECT d.doc_id, d.doc, count(c.chunk_id) FROM documents d LEFT JOIN chunks c USING (doc_id) "
-                "GROUP BY d.doc_id"
-            ).fetchall()
-        return {doc: passages for doc_id, doc, passages in rows if doc_id not in visible}
+            return {d.doc: d.passages for d in self._get_searcher().documents(audience, hidden=True)}
 
     def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None) -> IngestReport:
         """Ingest `paths`, then move the searcher to the new generation. One at a time."""

@@ -10,6 +10,7 @@ in every module, including imports inside functions.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,20 @@ def test_the_check_sees_imports_inside_functions(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from slackbot.blocks import render\n    import answer.compose\n")
     assert imported_packages(module) == {"slackbot", "answer"}
+
+
+# index/store.py owns the index's schema: ingest writes a generation through its typed methods,
+# answer and Slack read through search and the store. The Slack layer's own state store
+# (threads, feedback, retention, seen events, uploads) is its own database.
+OWN_STORE = {"storage.py", "threads.py", "feedback.py", "retention.py", "seen_events.py", "uploads.py"}
+SQL = re.compile(r"[\"']\s*(?:SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\s")  # a statement in a string
+
+
+@pytest.mark.parametrize("layer", ["ingest", "answer", "slackbot"])
+def test_no_sql_on_the_index_outside_index(layer):
+    with_sql = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / layer).rglob("*.py"))
+        if path.name not in OWN_STORE and SQL.search(path.read_text())
+    ]
+    assert with_sql == []
