@@ -297,15 +297,19 @@ def _plan(sources, previous, roots, report) -> tuple[list[_StoredDocument], list
 
 def _locate(plan: list[_StoredDocument], previous, roots: list[Path], documents_dir: Path) -> None:
     """Each document's paths as access rules see them: relative to the folder ingested, to the
-    documents folder (where Slack uploads land), as stored when it was first read, and its file
-    name. A rule matching any of them covers it: a rule must not miss a file because an admin
-    ingested its folder by another path."""
+    documents folder (where Slack uploads land), as stored when it was first read, then every
+    tail of its full path down to its file name. A rule matching any of them covers it: a rule
+    must not miss a file because an admin ingested its folder, or the file alone, by another path
+    ("restricted/**" covers /papers/restricted/plan.pdf however it was named). The first is shown."""
     folders = [Path(r).resolve() for r in roots if Path(r).is_dir()] + [Path(documents_dir).resolve()]
     stored_relpaths = previous.relpaths() if previous else {}
     for stored in plan:
         path = Path(stored.path).resolve()
         found = [path.relative_to(folder).as_posix() for folder in folders if folder in path.parents]
-        stored.locations = list(dict.fromkeys([*found, stored_relpaths.get(str(stored.path)) or path.name, path.name]))
+        tails = ["/".join(path.parts[i:]) for i in range(len(path.parts) - 1, 0, -1)]  # name, folder/name, ...
+        first = found[:1] or [stored_relpaths.get(str(stored.path)) or path.name]
+        candidates = [*first, *found, stored_relpaths.get(str(stored.path), ""), *tails]
+        stored.locations = [location for location in dict.fromkeys(candidates) if location]
 
 
 def _carry_over(stored: _StoredDocument, doc_id: int, report: IngestReport, to_read: list) -> None:

@@ -224,3 +224,20 @@ def test_a_bad_rules_file_stops_the_ingest_and_the_index_keeps_its_rules(own_cop
     assert os.readlink(index / "current") == live
     audience = Searcher.open(index).seen_by(PUBLIC)
     assert EXEMPT_NAME not in {hit.doc for hit in audience.search("Quillfeather outreach contract", k=10)}
+
+
+def test_a_file_ingested_by_its_own_path_is_still_covered_by_its_folders_rule(restricted_corpus, tmp_path):
+    plan = restricted_corpus.documents / "restricted" / "Draft SEND improvement action plan.pdf"
+    public = restricted_corpus.documents / "Leicestershire - SEND strategic developments (web page).pdf"
+    index = str(tmp_path / "index")
+    env = {"SENDBOT_ACCESS_FILE": str(write_rules(tmp_path / "access.toml",
+                                                  '[[restricted]]\ndocuments = ["restricted/**"]\nchannels = ["C0SENDLEADS"]\n'))}  # fmt: skip
+
+    result = run_bot("ingest", str(plan), str(public), "--index", index, env=env)  # the files, not their folder
+
+    assert result.returncode == 0, result.stderr
+    question = "which improvement plan actions are red?\n"
+    outside = json_lines(run_bot("search", "--json", "--stdin", "--index", index, "--as", "C0ELSEWHERE", stdin=question))
+    inside = json_lines(run_bot("search", "--json", "--stdin", "--index", index, "--as", SEND_LEADS, stdin=question))
+    assert "Draft SEND improvement action plan.pdf" not in {hit["doc"] for hit in outside[0]["results"]}
+    assert inside[0]["results"][0]["doc"] == "Draft SEND improvement action plan.pdf"
