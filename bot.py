@@ -20,6 +20,10 @@ class _Group(click.Group):
     """Turns the product's own errors into one clear line and exit code 1, no traceback."""
 
     def invoke(self, ctx: click.Context):
+        from settings import unknown_variables
+
+        for name in unknown_variables():
+            click.echo(f"Warning: {name} is not a sendbot setting and is ignored (a typo?).", err=True)
         try:
             return super().invoke(ctx)
         except SendBotError as exc:

@@ -1,11 +1,15 @@
 """All configuration in one place, read from the environment (or a `.env` file).
 
 Each group is its own settings class so a component only sees what it needs; every
-field has a default and a description, and unknown `SENDBOT_*` keys are rejected.
+field has a default and a description. An unknown `SENDBOT_*` variable is reported, not silently
+ignored (`unknown_variables`): a mistyped SENDBOT_ACCESS_FILE would otherwise leave every
+document public.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -226,3 +230,31 @@ class Settings:
 
 def get_settings() -> Settings:
     return Settings()
+
+
+SETTINGS_CLASSES = (PathSettings, IngestSettings, EmbeddingSettings, AnswerSettings, SlackSettings)
+
+
+def known_variables() -> set[str]:
+    """Every environment variable a settings class reads."""
+    names = set()
+    for settings_class in SETTINGS_CLASSES:
+        prefix = settings_class.model_config.get("env_prefix", "")
+        for name, info in settings_class.model_fields.items():
+            alias = info.validation_alias
+            if isinstance(alias, AliasChoices):
+                names |= {choice for choice in alias.choices if isinstance(choice, str)}
+            else:
+                names.add(f"{prefix}{name}".upper())
+    return names
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The SENDBOT_* variables set (in the environment or the `.env` file the settings read) that
+    no setting reads: most likely typos."""
+    from dotenv import dotenv_values  # pydantic-settings reads .env with it
+
+    if environ is None:
+        environ = {**dotenv_values(".env"), **os.environ} if Path(".env").is_file() else os.environ
+    known = known_variables()
+    return sorted(name for name in environ if name.startswith("SENDBOT_") and name not in known)

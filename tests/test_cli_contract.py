@@ -80,3 +80,11 @@ def test_every_command_has_help_and_is_in_the_readme():
     for name, command in bot.cli.commands.items():
         assert command.help and "Example" in command.help, name
         assert f"bot.py {name}" in readme, name
+
+
+def test_a_mistyped_setting_is_reported_not_silently_ignored(corpus_index):
+    result = run_bot("status", "--index", str(corpus_index), env={"SENDBOT_ACCES_FILE": "/srv/sendbot/access.toml"})
+
+    assert result.returncode == 0
+    assert "Warning: SENDBOT_ACCES_FILE is not a sendbot setting and is ignored (a typo?)." in result.stderr
+    assert "SENDBOT_DATA_DIR" not in result.stderr  # set for every test, and known: not reported
