@@ -56,25 +56,33 @@ def _as_option(function):
     )(function)
 
 
+def _audience_of(as_id: str):
+    """The audience `--as` names, or one clear line about the ID."""
+    from index.audience import Audience
+
+    try:
+        return Audience.of_id(as_id.strip())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as") from None
+
+
 def _seen_as(searcher, as_id: str | None):
     """The searcher as `--as` names someone; with SLACK_BOT_TOKEN set, Slack is asked for a user's
     groups and whether a channel is shared outside the council, as the bot would."""
-    from index.audience import Audience, usergroups_named
+    from index.audience import CHANNEL, ID_KINDS, USER
 
     if not as_id:
         return searcher
-    try:
-        audience = Audience.of_id(as_id.strip())
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--as") from None
+    audience, slack_id = _audience_of(as_id), as_id.strip()
+    kind = ID_KINDS.get(slack_id[:1].upper())
     slack = get_settings().slack
-    if slack.bot_token.get_secret_value() and not as_id.startswith("S"):
+    if slack.bot_token.get_secret_value() and kind in (CHANNEL, USER):
         from slackbot.app import build_web_client
         from slackbot.audience import AudienceResolver
 
-        resolver = AudienceResolver(lambda: usergroups_named(searcher.doc_access.values()))
+        resolver = AudienceResolver(searcher.usergroups)
         client = build_web_client(slack)
-        audience = resolver.for_channel(client, as_id) if as_id.startswith(("C", "G")) else resolver.for_person(client, as_id)
+        audience = resolver.for_channel(client, slack_id) if kind == CHANNEL else resolver.for_person(client, slack_id)
     return searcher.seen_by(audience)
 
 
@@ -338,14 +346,10 @@ def chat(index_dir, as_id) -> None:
 
         python bot.py chat
     """
-    from index.audience import EVERYONE, Audience
+    from index.audience import EVERYONE
     from slackbot.terminal import run_chat
 
-    try:
-        audience = Audience.of_id(as_id.strip()) if as_id else EVERYONE
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--as") from None
-    run_chat(_settings_for(index_dir), audience=audience)
+    run_chat(_settings_for(index_dir), audience=_audience_of(as_id) if as_id else EVERYONE)
 
 
 @cli.command()

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from errors import IndexOutdated
-from index.audience import EVERYONE, Audience
+from index.audience import EVERYONE, Audience, usergroups_named
 from index.embedders import VECTORS_OF, get_embedder
 from index.models import Hit, IndexedDocument
 from index.names import DocumentNames
@@ -186,6 +186,12 @@ class Searcher:
         self.refresh()
         with self._lock:
             return self.db, self._visible_docs(self.doc_access, self._visible, audience)
+
+    def usergroups(self) -> set[str]:
+        """The Slack user groups some document is open to: the only ones worth asking Slack about."""
+        self.refresh()
+        with self._lock:
+            return usergroups_named(self.doc_access.values())
 
     def documents(self, audience: Audience = EVERYONE, hidden: bool = False) -> list[IndexedDocument]:
         """The documents `audience` may see, by file name; with `hidden`, those it may not."""

@@ -307,8 +307,8 @@ def _locate(plan: list[_StoredDocument], previous, roots: list[Path], documents_
         path = Path(stored.path).resolve()
         found = [path.relative_to(folder).as_posix() for folder in folders if folder in path.parents]
         tails = ["/".join(path.parts[i:]) for i in range(len(path.parts) - 1, 0, -1)]  # name, folder/name, ...
-        first = found[:1] or [stored_relpaths.get(str(stored.path)) or path.name]
-        candidates = [*first, *found, stored_relpaths.get(str(stored.path), ""), *tails]
+        first_read = stored_relpaths.get(str(stored.path), "")
+        candidates = [*found, first_read, *tails]  # the first is the one shown
         stored.locations = [location for location in dict.fromkeys(candidates) if location]
 
 

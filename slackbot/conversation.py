@@ -153,9 +153,12 @@ class Conversation:
         return None
 
     def _ingest(self, audience: Audience, progress: Callable[[str], None] | None) -> Reply:
-        """Re-read the documents folder; the report names only what the conversation may see."""
-        report = self.library.ingest([self.documents_dir], progress).without(self.library.hidden_from(audience))
+        report = self._reread_folder(audience, progress)
         return NoticeReply("Ingest finished", report.summary_lines(), warning=bool(report.failed))
+
+    def _reread_folder(self, audience: Audience, progress: Callable[[str], None] | None):
+        """Ingest the documents folder; the report names only what the conversation may see."""
+        return self.library.ingest([self.documents_dir], progress).without(self.library.hidden_from(audience))
 
     def more_sources(self, turn_id: int, audience: Audience) -> Reply:
         """Passages close to an earlier question that its answer did not cite, from what the
@@ -210,7 +213,7 @@ class Conversation:
                                    warning=True)  # fmt: skip
             found[0].unlink(missing_ok=True)
             log.info("%s removed %s", requester.user, name)
-            report = self.library.ingest([self.documents_dir], progress).without(self.library.hidden_from(requester.audience))
+            report = self._reread_folder(requester.audience, progress)
         except SendBotError as exc:
             return _problem(exc)
         return NoticeReply(f"Removed {name}", report.summary_lines())

@@ -301,7 +301,7 @@ def send_records_csv(services: Services, client: WebClient, *, user: str, channe
         if channel:
             requester, target = _requester(services, client, user, channel), channel
         else:
-            requester = Requester(user, audience=services.audiences.for_person(client, user))
+            requester = _person(services, client, user)
             target = client.conversations_open(users=user)["channel"]["id"]
         name, text = services.conversation.records_csv(requester, request)
         client.files_upload_v2(
@@ -345,12 +345,10 @@ def open_home(
     services: Services, client: WebClient, *, user: str, tab: str, set_suggested_prompts: SetSuggestedPrompts | None
 ) -> None:
     """The Messages tab: prompts from what the person may see, set at once. The Home tab: its view, published."""
-    audience = services.audiences.for_person(client, user)
-    library = services.conversation.library
     if tab == "messages":
         if set_suggested_prompts is not None:
             try:
-                prompts = home.suggested_prompts(library, audience)
+                prompts = home.suggested_prompts(services.conversation.library, services.audiences.for_person(client, user))
             except SendBotError:  # nothing indexed yet
                 prompts = [{"title": "How to use sendbot", "message": "help"}]
             set_suggested_prompts(prompts=prompts, title=home.PROMPTS_TITLE)
@@ -381,39 +379,37 @@ def publish_home(services: Services, client: WebClient, user: str) -> None:
 
 
 def reingest_from_home(services: Services, client: WebClient, *, user: str) -> None:
-    """The Home tab's Re-ingest: progress and report in the admin's DM, then the tab refreshed."""
-    audience = services.audiences.for_person(client, user)
-    requester = Requester(user, services.policy.is_admin(client, user), audience)
+    """The Home tab's Re-ingest (refused, like any ingest, to anyone not an admin)."""
     request = parse_request(request_words.INGEST)
-    refused = services.conversation.refusal(requester, request)
-    if refused is not None:
-        client.chat_postMessage(channel=user, **blocks.render(refused))
-        return
+    _from_home(services, client, user, lambda requester, progress: services.conversation.handle(
+        requester, request, "", progress))  # fmt: skip
+
+
+def remove_from_home(services: Services, client: WebClient, *, user: str, doc: str) -> None:
+    """The Home tab's Remove."""
+    _from_home(services, client, user, lambda requester, progress: services.conversation.remove_document(
+        requester, doc, progress))  # fmt: skip
+
+
+def _from_home(services: Services, client: WebClient, user: str, job: Callable[..., Reply]) -> None:
+    """An admin's job started from the Home tab: progress and report in their DM, then the tab refreshed."""
+    requester = _person(services, client, user)
     message = ReplyMessage(client, user, None, blocks.INGESTING)
 
-    def ingest_then_refresh(m: ReplyMessage) -> Reply:
-        reply = services.conversation.handle(requester, request, "", m.progress)
+    def then_refresh(m: ReplyMessage) -> Reply:
+        reply = job(requester, m.progress)
         publish_home(services, client, user)
         return reply
 
-    services.submit(message.fill, ingest_then_refresh, services.links())
+    services.submit(message.fill, then_refresh, services.links())
+
+
+def _person(services: Services, client: WebClient, user: str) -> Requester:
+    """The asker outside any conversation (the Home tab): what they may see, as in a DM."""
+    return Requester(user, services.policy.is_admin(client, user), services.audiences.for_person(client, user))
 
 
 def forget_deleted_message(services: Services, *, channel: str, ts: str) -> None:
     """A message deleted in Slack: what the bot kept of it goes too."""
     services.submit(lambda: log.info("deleted message: removed %s", retention.forget_message(
         services.conversation.data_dir, channel, ts)))  # fmt: skip
-
-
-def remove_from_home(services: Services, client: WebClient, *, user: str, doc: str) -> None:
-    """The Home tab's Remove: the report in the admin's DM, then the tab refreshed."""
-    audience = services.audiences.for_person(client, user)
-    requester = Requester(user, services.policy.is_admin(client, user), audience)
-    message = ReplyMessage(client, user, None, blocks.INGESTING)
-
-    def remove_then_refresh(m: ReplyMessage) -> Reply:
-        reply = services.conversation.remove_document(requester, doc, m.progress)
-        publish_home(services, client, user)
-        return reply
-
-    services.submit(message.fill, remove_then_refresh, services.links())

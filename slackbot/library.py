@@ -17,7 +17,7 @@ from pathlib import Path
 from answer.compose import answer_question
 from answer.models import Answer, Turn
 from errors import IngestBusy
-from index.audience import EVERYONE, PUBLIC, Audience, usergroups_named
+from index.audience import EVERYONE, PUBLIC, Audience
 from index.models import Commitment, Decision, Hit, IndexedDocument
 from index.records import find_commitments, find_decisions
 from index.search import Searcher
@@ -110,7 +110,7 @@ class Library:
     def usergroups(self) -> set[str]:
         """The Slack user groups some document is open to."""
         with self._lock:
-            return usergroups_named(self._get_searcher().doc_access.values())
+            return self._get_searcher().usergroups()
 
     def restricted_documents(self) -> set[str]:
         """File names of the documents some audience may not see (their quotes stay out of feedback)."""
