@@ -38,9 +38,9 @@ from text.themes import themes_for
 from text.years import (
     ABSOLUTE_YEAR,
     NUMBER_PATTERN,
-    NUMBER_WORDS,
     RELATIVE_YEAR,
     academic_year,
+    number_value,
     relative_year,
 )
 
@@ -175,7 +175,7 @@ class _Reader:
         match = PRIORITY.match(text)
         if match and len(text) <= 200:
             self._close_item()
-            number = _number(match.group(1))
+            number = number_value(match.group(1))
             title, index = self._priority_title(index, match.group(2).strip())
             if title and not WE_WILL.match(title):
                 self.strategy.titles.setdefault(number, title)
@@ -304,7 +304,7 @@ class _Reader:
         )
         caption = PRIORITY.match(table.caption or "")
         if caption:
-            priority, caption_title = _number(caption.group(1)), caption.group(2).strip()
+            priority, caption_title = number_value(caption.group(1)), caption.group(2).strip()
         elif self.priority_fresh and self.priority:
             priority, caption_title = self.priority
         elif continues:
@@ -323,7 +323,7 @@ class _Reader:
             row_label = _clean(" ".join(row[i] for i in label_columns if i < len(row) and row[i]))
             row_priority = PRIORITY.match(row_label)
             if row_priority:  # priorities down the side, years across the top
-                priority, caption_title = _number(row_priority.group(1)), row_priority.group(2).strip()
+                priority, caption_title = number_value(row_priority.group(1)), row_priority.group(2).strip()
                 theme, last_in_column = "", {}
             elif row_label and len(row_label.split()) <= 12:
                 theme = row_label
@@ -587,8 +587,6 @@ def _period(text: str) -> list[str]:
     return [f"{year}-{year + 1}" for year in range(start, end)]
 
 
-def _number(word: str) -> int:
-    return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
 
 
 def _clean(text: str) -> str:

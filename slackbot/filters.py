@@ -14,11 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
-}  # fmt: skip
+from text.years import NUMBER_PATTERN, RELATIVE_YEAR, number_value
+
 YEAR_NAMES = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five"}
 MONTHS = {
     name: number
@@ -44,16 +41,11 @@ FILLER_WORDS = frozenset({
 })
 # fmt: on
 
-_NUMBER = r"(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")"
 _SPAN = re.compile(
     r"\b(?:year\s+)?((?:19|20)\d\d)\s*(?:-|–|—|/|to)\s*((?:19|20)?\d\d)\b",
     re.IGNORECASE,
 )
-_ORDINAL_YEAR = re.compile(
-    rf"\byear\s+{_NUMBER}\b|\b(first|second|third|fourth|fifth)\s+year\b|\by([1-5])\b",
-    re.IGNORECASE,
-)
-_PRIORITY = re.compile(rf"\bpriority\s+(?:no\.?\s*)?{_NUMBER}\b", re.IGNORECASE)
+_PRIORITY = re.compile(rf"\bpriority\s+(?:no\.?\s*)?{NUMBER_PATTERN}\b", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 _DAY_MONTH_YEAR = re.compile(
     r"\b(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([a-z]+)\s+((?:19|20)\d\d)\b", re.IGNORECASE
@@ -103,10 +95,6 @@ class DecisionFilters:
         return ", ".join(part for part in parts if part) or "all"
 
 
-def _number(word: str) -> int:
-    return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
-
-
 def _cut(text: str, match: re.Match) -> str:
     return text[: match.start()] + " " + text[match.end() :]
 
@@ -134,9 +122,9 @@ def _take_year(text: str) -> tuple[str | None, str]:
         end = int(end_text) if len(end_text) == 4 else start // 100 * 100 + int(end_text)
         if end == start + 1:
             return f"{start}-{end}", _cut(text, span)
-    ordinal = _ORDINAL_YEAR.search(text)
+    ordinal = RELATIVE_YEAR.search(text)
     if ordinal:
-        number = _number(next(group for group in ordinal.groups() if group))
+        number = number_value(next(group for group in ordinal.groups() if group))
         if number in YEAR_NAMES:
             return f"Year {YEAR_NAMES[number]}", _cut(text, ordinal)
     return None, text
@@ -157,7 +145,7 @@ def parse_commitment_filters(text: str, strategies: Iterable[str] = ()) -> Commi
     priority = None
     match = _PRIORITY.search(rest)
     if match:
-        priority = _number(match.group(1))
+        priority = number_value(match.group(1))
         rest = _cut(rest, match)
     strategy = None
     vocabulary = _vocabulary(strategies)

@@ -36,8 +36,12 @@ def relative_year(text: str) -> int:
     match = RELATIVE_YEAR.search(text or "")
     if not match:
         return 0
-    word = next(g for g in match.groups() if g)
-    return int(word) if word.isdigit() else NUMBER_WORDS.get(word.lower(), 0)
+    return number_value(next(g for g in match.groups() if g))
+
+
+def number_value(word: str) -> int:
+    """ "3", "three", "third" -> 3: a number NUMBER_PATTERN matched."""
+    return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
 
 
 def _full_year(text: str) -> int:
