@@ -587,8 +587,6 @@ def _period(text: str) -> list[str]:
     return [f"{year}-{year + 1}" for year in range(start, end)]
 
 
-
-
 def _clean(text: str) -> str:
     return " ".join((text or "").split())
 
