@@ -299,6 +299,39 @@ def decisions(index_dir, body, date_from, date_to, query, as_json, as_csv, as_id
         click.echo(render_decisions(records))
 
 
+@cli.command()
+@_index_option
+@click.option("--plan", default=None, help='Plan name, part of it or its initials ("APP", "WSoA").')
+@click.option("--status", default=None, help='Status as stated or its colour: red, "on track", complete; "none".')
+@click.option("--owner", default=None, help="Lead or owner, or part of the name.")
+@click.option("--due-before", default=None, help="Deadline before this date (YYYY-MM-DD, YYYY-MM, YYYY).")
+@click.option("--query", default=None, help="Words that must all appear in the action, its area or progress.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per action.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row, for a spreadsheet.")
+@_as_option
+def actions(index_dir, plan, status, owner, due_before, query, as_json, as_csv, as_id) -> None:
+    """List the actions of improvement and action plans: ref, owner, deadline and status as the plan states them.
+
+    A plan that prints no status for an action shows "none stated"; no status is ever guessed.
+
+    Example:
+
+        python bot.py actions --plan APP --owner Killoran --due-before 2022-01-01
+    """
+    from index.records import find_actions, render_actions, write_actions_csv
+    from index.search import Searcher
+
+    searcher = _seen_as(Searcher.open(_resolve_index(index_dir)), as_id)
+    records = find_actions(searcher, plan=plan, status=status, owner=owner, due_before=due_before, query=query)
+    if as_json:
+        for record in records:
+            _emit_json(record.as_json())
+    elif as_csv:
+        write_actions_csv(records, sys.stdout)
+    else:
+        click.echo(render_actions(records))
+
+
 def _settings_for(index_dir: Path | None):
     settings = get_settings()
     if index_dir:

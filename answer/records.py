@@ -1,4 +1,4 @@
-"""Commitment and vote questions answered from the records the ingest extracted.
+"""Commitment, vote and plan-action questions answered from the records the ingest extracted.
 
 "What are we doing in year 2 on EHCPs?", "list the commitments under priority 3 of the
 SEND strategy" and "how did Schools Forum vote on de-delegation?" have exact answers:
@@ -7,11 +7,15 @@ the strategy's commitments for that priority and year, the recommendation with i
 (commit/priority/year/strategy, vote); the filters it names (priority, year, strategy,
 body, period) select records, its remaining words rank them, and each record is cited
 by its document and page. If nothing matches well enough, the passage route answers.
+Action questions ("which APP actions are still red?", "who leads the post-19 health action?",
+"what's overdue in the WSoA plan?") are answered from the plans' actions with their lead,
+deadline and status as the plan states them; a plan that states no status is said to.
 """
 
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import re
 
 from answer import timewords
@@ -20,9 +24,10 @@ from answer.models import Answer, Citation
 from answer.prompts import CANNOT_ANSWER
 from answer.question import QuestionInfo
 from errors import BadFilter
-from index.models import Commitment, Decision, Hit
-from index.records import find_commitments, find_decisions
+from index.models import NONE_STATED, Action, Commitment, Decision, Hit
+from index.records import find_actions, find_commitments, find_decisions
 from index.vocab import Vocabulary
+from text.statuses import STATUS
 from text.words import content_terms, stem, term_set
 
 NUMBER = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
@@ -40,12 +45,19 @@ LIST = re.compile(
     r"\blist\b|\bwhat are (?:all )?the\b|\ball (?:the )?commitments\b|\bwhat are we doing\b", re.I
 )
 VOTE = re.compile(r"\bvot(?:e|ed|es|ing)\b", re.I)
+ACTION = re.compile(r"\bactions?\b|\boverdue\b", re.I)
+OWNER = re.compile(r"\bwho(?:'s| is| are)? (?:lead|leads|leading|owns|responsible)\b|\b(?:lead|owner) (?:for|of|on)\b", re.I)
+OVERDUE = re.compile(r"\boverdue\b|\bpast (?:its|their|the) (?:deadline|due date)\b|\blate\b", re.I)
+DONE = re.compile(r"\bcomplete|\bsigned off\b|\bclosed\b|\bdone\b|\bachieved\b|\bdelivered\b", re.I)
 # Words that route or filter, so they are not asked of a record's own text.
 ROUTING_WORDS = set(
     content_terms(
         "commit commits commitment commitments committed promise doing planning plan strategy strategies priority "
         "priorities year years list vote voted votes voting count forum cabinet committee council"
     )
+)
+ACTION_ROUTING_WORDS = set(
+    content_terms("action actions lead leads leading owner owns responsible status still overdue late due deadline rag")
 )
 MIN_MATCH = 0.4  # weighted share of the question's other words the best record must hold
 CLOSE_TO_BEST = 0.8  # further records kept when they match nearly as well
@@ -65,6 +77,10 @@ def answer_from_records(searcher, info: QuestionInfo, vocabulary: Vocabulary) ->
     try:
         if VOTE.search(text):
             return _decisions(searcher, info, vocabulary)
+        if ACTION.search(text):
+            answer = _actions(searcher, info, vocabulary)
+            if answer is not None:
+                return answer
         if (
             COMMITMENT.search(text)
             and (filtered or STRATEGY.search(text))
@@ -153,6 +169,83 @@ def _decisions(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer |
         where = ", ".join(p for p in (decision.body, decision.date, decision.item_title) if p)
         lines.append(f"{where}: {line} [{n}]")
     return Answer(question=info.text, text="\n".join(lines), found=True, citations=citations.list)
+
+
+def _actions(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer | None:
+    """The plan actions the question asks about: of the plan it names (by name or initials), with
+    the status it names ("red", "on track"), past their deadline if it asks what is overdue, and
+    about its other words; None when no plan's actions fit, so passages answer instead."""
+    everything = find_actions(searcher)
+    plan, naming = _named_plan(info, {a.plan for a in everything})
+    status = next((m for m in STATUS.finditer(info.text) if not OVERDUE.fullmatch(m.group(0))), None)
+    overdue = OVERDUE.search(info.text)
+    if plan is None and not (status or overdue or OWNER.search(info.text)):
+        return None  # "the LLR joint commissioning action plan": a plan whose actions are not indexed
+    records = [a for a in everything if plan is None or a.plan == plan]
+    if not records:
+        return None
+    if status:
+        records = [a for a in records if a.status and re.search(rf"\b{re.escape(status.group(0))}", a.status, re.I)]
+    if overdue:
+        today = dt.date.today().isoformat()
+        records = [a for a in records if a.due_date and a.due_date < today and not DONE.search(a.status)]
+    slots = " ".join(filter(None, [status.group(0) if status else "", plan or "", naming]))
+    ranked = _rank(info, vocabulary, records, lambda a: " ".join([a.action, a.area, a.owner, a.plan]),
+                   slots=f"{slots} {' '.join(ACTION_ROUTING_WORDS)}")
+    if status and not records and plan is not None:
+        return _no_status_found(searcher, info, [a for a in everything if a.plan == plan], status.group(0))
+    if ranked is None or ranked.lacking:
+        return None
+    kept = ranked.all_matching(MAX_LISTED) if LIST.search(info.text) or not ranked.topic else ranked.best(MAX_ANSWERS)
+    lines, citations = [], _Citations(searcher)
+    if overdue:
+        lines.append(f"Past their deadline on {dt.date.today():%d %B %Y} and not stated as complete:")
+    for action in kept:
+        n = citations.add(action.doc, action.page, action.plan, action.action)
+        lines.append(f"{action_line(action)} [{n}]")
+    more = len(ranked.all_matching(len(records))) - len(kept)
+    if more > 0:
+        lines.append(f"... and {more} more actions.")
+    return Answer(question=info.text, text="\n".join(lines), found=True, citations=citations.list)
+
+
+def action_line(action: Action) -> str:
+    """An action with its lead, deadline and status as its plan states them."""
+    parts = [f"{action.plan}, action {action.ref}: {action.action}" if action.ref else f"{action.plan}: {action.action}",
+             f"Lead: {action.owner}" if action.owner else "", f"Due: {action.due}" if action.due else "",
+             f"Status: {action.status or NONE_STATED}"]
+    return ". ".join(p.rstrip(".") for p in parts if p) + "."
+
+
+def _no_status_found(searcher, info: QuestionInfo, actions: list[Action], status: str) -> Answer:
+    """None of the plan's actions has the status asked for: what the plan does state, cited."""
+    stated = sorted({a.status for a in actions if a.status})
+    plan, citations = actions[0].plan, _Citations(searcher)
+    n = citations.add(actions[0].doc, actions[0].page, plan, actions[0].action)
+    if not stated:
+        text = f"{plan} states no status for any of its {len(actions)} actions: its status cells are empty [{n}]."
+    else:
+        text = f"No action of {plan} is stated as {status}; the statuses it states are: {', '.join(stated)} [{n}]."
+    return Answer(question=info.text, text=text, found=True, citations=citations.list)
+
+
+def _named_plan(info: QuestionInfo, plans: set[str]) -> tuple[str | None, str]:
+    """The plan the question names, and the words that named it: every content word of its name,
+    or its initials as an acronym ("APP", "WSoA")."""
+    asked = term_set(info.text)
+    acronyms = {a.lower() for a in info.acronyms} | {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]{1,6}\b", info.text)
+                                                     if sum(c.isupper() for c in w) >= 2}
+    fitting: dict[str, str] = {}
+    for plan in plans:
+        initials = "".join(word[0] for word in re.findall(r"[A-Za-z][\w'-]*", plan)).lower()
+        named = set(content_terms(plan))
+        by_initials = [a for a in acronyms if len(a) >= 2 and initials.startswith(a)]
+        if (named and named <= asked) or by_initials:
+            fitting[plan] = " ".join(by_initials)
+    if not fitting:
+        return None, ""
+    plan = max(fitting, key=len)
+    return plan, fitting[plan]
 
 
 def vote_line(decision: Decision) -> str:

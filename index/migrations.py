@@ -101,3 +101,20 @@ def m004_document_access(db: sqlite3.Connection) -> None:
         ALTER TABLE documents ADD COLUMN access TEXT NOT NULL DEFAULT '[]';  -- JSON: principals; [] is public
         """
     )
+
+
+@migration
+def m005_actions(db: sqlite3.Connection) -> None:
+    """The actions of improvement and action plans (ingest.actions)."""
+    db.executescript(
+        """
+        CREATE TABLE actions (
+            action_id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(doc_id),
+            plan TEXT, ref TEXT, area TEXT, action TEXT NOT NULL, owner TEXT,
+            due TEXT, due_date TEXT,        -- as printed; the last date it names, ISO
+            status TEXT, progress TEXT,     -- status as stated ('' when the plan states none)
+            page INTEGER
+        );
+        """
+    )

@@ -1,4 +1,4 @@
-"""What the index holds and gives back: extracted records (commitments, decisions) and search hits.
+"""What the index holds and gives back: extracted records (commitments, decisions, actions) and search hits.
 
 Ingest produces the records and index stores and finds them, so the types live here, where
 ingest (upstream) and answer and slackbot (downstream) all may import them.
@@ -63,6 +63,50 @@ class Decision:
             "votes": self.votes,
             "presenter": self.presenter,
             "outcome": self.outcome,
+            "doc": self.doc,
+            "page": self.page,
+        }
+
+
+NONE_STATED = "none stated"  # what an action's status is shown as when its plan states none
+
+
+@dataclass
+class Action:
+    """One action of an improvement or action plan, as its table states it (ingest.actions)."""
+
+    plan: str  # the plan's name, as printed above its table
+    ref: str  # "2.3": the row's reference and the action's own number
+    area: str  # the area, priority or weakness it belongs to
+    action: str
+    owner: str  # lead / owner, as printed
+    due: str  # milestone or deadline, as printed: "Dec 21 Mar 22"
+    due_date: str  # the last date `due` names, ISO; "" when it names none
+    status: str  # as stated, with the key's colour or meaning: "Major delay (Red)"; "" when none
+    progress: str
+    page: int
+    doc: str = ""  # file name, filled in when stored
+
+    @classmethod
+    def from_row(cls, row, doc: str = "") -> Action:
+        """An action as the index's `actions` table holds it."""
+        return cls(
+            plan=row["plan"] or "", ref=row["ref"] or "", area=row["area"] or "", action=row["action"],
+            owner=row["owner"] or "", due=row["due"] or "", due_date=row["due_date"] or "",
+            status=row["status"] or "", progress=row["progress"] or "", page=row["page"] or 0, doc=doc,
+        )
+
+    def as_json(self) -> dict:
+        return {
+            "plan": self.plan,
+            "ref": self.ref,
+            "area": self.area,
+            "action": self.action,
+            "owner": self.owner,
+            "due": self.due,
+            "due_date": self.due_date,
+            "status": self.status or NONE_STATED,
+            "progress": self.progress,
             "doc": self.doc,
             "page": self.page,
         }

@@ -1,7 +1,7 @@
-"""Commitments and decisions as extracted at ingest, found by what an officer asks for.
+"""Commitments, decisions and plan actions as extracted at ingest, found by what an officer asks for.
 
-Both are read from the live generation's SQLite (`commitments`, `decisions`, joined to
-`documents` for the file name). Filters are plain and deterministic: a strategy or body
+All are read from the live generation's SQLite (`commitments`, `decisions`, `actions`, joined
+to `documents` for the file name). Filters are plain and deterministic: a strategy or body
 by name (an exact name wins over names that merely contain it), a priority by number
 ("2", "two", "Priority 2"), a year in any common spelling ("2022-2023", "2022/23",
 "22-23", "Year Two", "year 2", the last two relative to each strategy's own year
@@ -14,11 +14,12 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sqlite3
 import textwrap
 from typing import IO
 
 from errors import BadFilter
-from index.models import Commitment, Decision
+from index.models import NONE_STATED, Action, Commitment, Decision
 from index.search import STOPWORDS
 from text.themes import themes_for
 from text.years import NUMBER_WORDS, academic_year, relative_year
@@ -26,6 +27,7 @@ from text.years import NUMBER_WORDS, academic_year, relative_year
 COMMITMENT_COLUMNS = ["strategy", "priority", "priority_title", "year", "year_label", "theme", "text", "doc", "page"]
 DECISION_COLUMNS = ["body", "date", "item", "item_title", "text", "approved", "rejected", "abstained",
                     "presenter", "outcome", "doc", "page"]
+ACTION_COLUMNS = ["plan", "ref", "area", "action", "owner", "due", "due_date", "status", "progress", "doc", "page"]
 ISO_DAY = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
@@ -196,6 +198,59 @@ def iso_day(text: str, end: bool = False) -> str:
     return f"{year}-{'12-31' if end else '01-01'}"
 
 
+# -- actions ----------------------------------------------------------------------------------
+
+
+def find_actions(
+    searcher,
+    plan: str | None = None,
+    status: str | None = None,
+    owner: str | None = None,
+    due_before: str | None = None,
+    query: str | None = None,
+) -> list[Action]:
+    """Plan actions matching every filter given, in the order their plans print them.
+
+    A plan by name, part of it or its initials ("APP" for the Accelerated Progress Plan); a status
+    by any word of it as stated or of its key ("red", "complete", "on track"; "none" for actions
+    whose plan states no status); an owner by part of the name; a deadline before a day."""
+    try:
+        rows = _rows(searcher, "SELECT a.*, d.doc FROM actions a JOIN documents d USING (doc_id) "
+                               "ORDER BY d.doc, a.action_id")
+    except sqlite3.OperationalError:  # an index built before actions were read
+        rows = []
+    records = [(row["action_id"], Action.from_row(row, doc=row["doc"])) for row in rows]
+    if plan:
+        records = [(i, a) for i, a in records if _names_plan(a, plan)]
+    if status:
+        records = [(i, a) for i, a in records if _has_status(a, status)]
+    if owner:
+        records = [(i, a) for i, a in records if _folded(owner) in _folded(a.owner)]
+    if due_before:
+        before = iso_day(due_before, end=False)
+        records = [(i, a) for i, a in records if a.due_date and a.due_date < before]
+    if query:
+        words = _query_words(query)
+        records = [(i, a) for i, a in records if _matches(words, " ".join([a.action, a.area, a.progress, a.plan]))]
+    return [a for _, a in records]
+
+
+def _names_plan(action: Action, wanted: str) -> bool:
+    """ "APP" names the Accelerated Progress Plan; "progress plan" and the file name do too."""
+    folded = _folded(wanted)
+    if folded in _folded(action.plan) or folded in _folded(action.doc):
+        return True
+    initials = "".join(word[0] for word in re.findall(r"[A-Za-z][\w'-]*", action.plan)).lower()
+    return bool(re.fullmatch(r"[a-z]{2,8}", folded)) and folded in initials
+
+
+def _has_status(action: Action, wanted: str) -> bool:
+    folded = _folded(wanted)
+    if not action.status:
+        return folded in ("none", NONE_STATED, "no status", "blank")
+    return re.search(rf"\b{re.escape(folded)}", _folded(action.status)) is not None
+
+
 # -- output -----------------------------------------------------------------------------------
 
 
@@ -221,6 +276,25 @@ def render_decisions(records: list[Decision], width: int = 100) -> str:
         rows.append((d.body, d.date, item, d.text, votes, f"{d.doc} p.{d.page}"))
     return _table(["Body", "Date", "Item", "Decision", "Vote (for-against-abstain)", "Source"], rows, wrap=3,
                   width=width) + f"\n{len(records)} decision{'s' if len(records) != 1 else ''}."
+
+
+def render_actions(records: list[Action], width: int = 100) -> str:
+    """A readable table: plan, ref, action, owner, due, status, source page."""
+    if not records:
+        return "No actions match."
+    rows = [(a.plan, a.ref or "-", a.action, a.owner or "-", a.due or "-", a.status or NONE_STATED,
+             f"{a.doc} p.{a.page}") for a in records]
+    return _table(["Plan", "Ref", "Action", "Owner", "Due", "Status", "Source"], rows, wrap=2, width=width) + (
+        f"\n{len(records)} action{'s' if len(records) != 1 else ''}."
+    )
+
+
+def write_actions_csv(records: list[Action], out: IO[str]) -> None:
+    writer = csv.writer(out)
+    writer.writerow(ACTION_COLUMNS)
+    for a in records:
+        writer.writerow([a.plan, a.ref, a.area, a.action, a.owner, a.due, a.due_date, a.status or NONE_STATED,
+                         a.progress, a.doc, a.page])
 
 
 def write_commitments_csv(records: list[Commitment], out: IO[str]) -> None:

@@ -29,7 +29,7 @@ import numpy as np
 from errors import IndexMissing, IndexWriteFailed, IngestBusy
 from index.audience import EVERYONE, Audience
 from index.migrations import migrate
-from index.models import Commitment, Decision
+from index.models import Action, Commitment, Decision
 
 CURRENT = "current"
 DB_NAME = "index.sqlite"
@@ -128,6 +128,13 @@ class PreviousGeneration:
             for r in rows
         ]  # fmt: skip
 
+    def actions(self, doc_id: int) -> list[Action]:
+        try:
+            rows = self.db.execute("SELECT * FROM actions WHERE doc_id=? ORDER BY action_id", (doc_id,)).fetchall()
+        except sqlite3.OperationalError:  # a generation from before actions were read
+            return []
+        return [Action.from_row(r) for r in rows]
+
     def vector(self, embed_hash: str) -> bytes | None:
         row = self.db.execute("SELECT vector FROM embeddings WHERE embed_hash=?", (embed_hash,)).fetchone()
         return row[0] if row else None
@@ -215,7 +222,9 @@ class GenerationWriter:
     def add_unit(self, unit_id: int, chunk_id: int, position: int, embed_hash: str) -> None:
         self.db.execute("INSERT INTO units VALUES (?,?,?,?)", (unit_id, chunk_id, position, embed_hash))
 
-    def add_records(self, doc_id: int, commitments: list[Commitment], decisions: list[Decision]) -> None:
+    def add_records(
+        self, doc_id: int, commitments: list[Commitment], decisions: list[Decision], actions: list[Action]
+    ) -> None:
         self.db.executemany(
             "INSERT INTO commitments(doc_id, strategy, priority, priority_title, year, year_label, themes, text, page)"
             " VALUES (?,?,?,?,?,?,?,?,?)",
@@ -227,6 +236,12 @@ class GenerationWriter:
             " VALUES (?,?,?,?,?,?,?,?,?,?)",
             [(doc_id, d.body, d.date, d.item, d.item_title, d.text, json.dumps(d.votes) if d.votes else None,
               d.presenter, d.outcome, d.page) for d in decisions],
+        )  # fmt: skip
+        self.db.executemany(
+            "INSERT INTO actions(doc_id, plan, ref, area, action, owner, due, due_date, status, progress, page)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [(doc_id, a.plan, a.ref, a.area, a.action, a.owner, a.due, a.due_date, a.status, a.progress, a.page)
+             for a in actions],
         )  # fmt: skip
 
     def source_formats(self) -> set[bool]:
@@ -350,6 +365,7 @@ class IndexStatus:
     passages: int
     commitments: int
     decisions: int
+    actions: int
     embedding_model: str
     embedding_weights: str
     last_ingest: dict = field(default_factory=dict)
@@ -362,7 +378,7 @@ class IndexStatus:
         lines = [
             f"Index: {self.index_dir} ({self.generation})",
             f"Documents: {self.documents}  Pages: {self.pages}  Passages: {self.passages}",
-            f"Commitments: {self.commitments}  Decisions: {self.decisions}",
+            f"Commitments: {self.commitments}  Decisions: {self.decisions}  Actions: {self.actions}",
             "Kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(self.by_kind.items())),
             f"Embedding model: {self.embedding_model} ({self.embedding_weights or 'float32'} weights)",
             f"Last ingest: {when}" + (f" ({last.get('summary', '')})" if last.get("summary") else ""),
@@ -390,7 +406,10 @@ def index_status(index_dir: Path, audience: Audience = EVERYONE) -> IndexStatus:
         visible = {row["doc_id"] for row in documents}
 
         def count(table: str) -> int:
-            return sum(1 for (doc_id,) in db.execute(f"SELECT doc_id FROM {table}") if doc_id in visible)
+            try:
+                return sum(1 for (doc_id,) in db.execute(f"SELECT doc_id FROM {table}") if doc_id in visible)
+            except sqlite3.OperationalError:  # a generation from before the table existed
+                return 0
 
         kinds: dict[str, int] = {}
         for row in documents:
@@ -408,6 +427,7 @@ def index_status(index_dir: Path, audience: Audience = EVERYONE) -> IndexStatus:
             passages=count("chunks"),
             commitments=count("commitments"),
             decisions=count("decisions"),
+            actions=count("actions"),
             embedding_model=meta.get("embedding_model", ""),
             embedding_weights=meta.get("embedding_weights", "float32"),
             last_ingest=last,

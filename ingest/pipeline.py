@@ -450,7 +450,7 @@ def _write_generation(
         chunk_id = unit_id = 0
         embed_texts: dict[str, str] = {}
         for doc_id, stored in enumerate(documents, start=1):
-            meta, chunks, commitments, decisions = _document_rows(stored, previous)
+            meta, chunks, commitments, decisions, actions = _document_rows(stored, previous)
             opening = chunks[0].text if chunks else ""
             names = identity_names(stored.path.name, meta["title"], opening, "\n".join(c.text for c in chunks))
             writer.add_document(
@@ -471,7 +471,7 @@ def _write_generation(
                     embed_hash = vectors.key(text)
                     embed_texts.setdefault(embed_hash, text)
                     writer.add_unit(unit_id, chunk_id, position, embed_hash)
-            writer.add_records(doc_id, commitments, decisions)
+            writer.add_records(doc_id, commitments, decisions, actions)
         writer.add_acronyms(find_acronyms(writer.passage_texts()))
         copies = _store_format_copies(writer)
         _store_embeddings(writer, vectors, embed_texts, progress)
@@ -508,14 +508,14 @@ def _document_rows(stored: _StoredDocument, previous: PreviousGeneration | None)
         c = stored.content
         meta = {"title": c.title, "kind": c.kind, "date": c.date, "pages": c.pages,
                 "source_format": c.source_format}
-        return meta, c.chunks, c.commitments, c.decisions
+        return meta, c.chunks, c.commitments, c.decisions, c.actions
     doc_id = stored.previous_doc_id
     row = previous.document(doc_id)
     meta = {k: row[k] for k in ("title", "kind", "date", "pages", "source_format")}
     chunks = [
         Chunk(r["text"], r["page_start"], r["page_end"], r["section"], r["ordinal"]) for r in previous.passages(doc_id)
     ]
-    return meta, chunks, previous.commitments(doc_id), previous.decisions(doc_id)
+    return meta, chunks, previous.commitments(doc_id), previous.decisions(doc_id), previous.actions(doc_id)
 
 
 def _store_embeddings(writer: GenerationWriter, vectors: UnitVectors, embed_texts: dict[str, str], progress) -> None:

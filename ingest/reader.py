@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from errors import DocumentUnreadable
-from index.models import Commitment, Decision
+from index.models import Action, Commitment, Decision
+from ingest.actions import extract_actions
 from ingest.chunk import chunk_blocks
 from ingest.clean import clean_document
 from ingest.commitments import extract_commitments
@@ -30,8 +31,10 @@ from ingest.structure import document_blocks
 # kept as rows, not made the table's caption; 4: ruled pages parsed by pdfium, their
 # cells laid out by pdfplumber's table finder as before; a letter's salutation and
 # closing no longer taken for headings; 5: a document bound into the file after another,
-# such as an appendix, headed by its own title, not by the last section before it).
-READER_VERSION = "5"
+# such as an appendix, headed by its own title, not by the last section before it; 6: a ruled
+# table's row run on over a page break read as a row, the rule the break left out drawn in, and
+# action plans' actions read).
+READER_VERSION = "6"
 
 
 @dataclass
@@ -44,6 +47,7 @@ class DocumentContent:
     chunks: list[Chunk]
     commitments: list[Commitment] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
 
 
 def read_document(
@@ -70,6 +74,7 @@ def read_document(
         chunks=chunks,
         commitments=extract_commitments(document),
         decisions=extract_decisions(document),
+        actions=extract_actions(document),
     )
 
 

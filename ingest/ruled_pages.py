@@ -33,6 +33,8 @@ MIN_EDGE = 3  # points: shorter ruling segments are not cell borders (pdfplumber
 SOFT_HYPHEN_MARK = 0x02  # what pdfium reports for a hyphen ending a line
 SPACE_GAP = 0.05  # of the font size: a wider gap between two text objects is a space
 MAX_FORM_DEPTH = 8  # forms nested deeper than this are not searched for ruling lines
+MIN_COLUMN_LINES = 4  # column lines ending together that make a table cut by a page break (3 columns)
+MIN_ROW_CELLS = 3  # filled cells that make a ruled grid a table
 Matrix = tuple[float, float, float, float, float, float]
 
 
@@ -176,7 +178,37 @@ def _ruling_edges(page: pdfium.PdfPage, display: _Display) -> list[dict]:
             })
     edges = filter_edges(edges, min_length=1)
     edges = merge_edges(edges, TOLERANCE, TOLERANCE, TOLERANCE, TOLERANCE)
-    return filter_edges(edges, min_length=MIN_EDGE)
+    edges = filter_edges(edges, min_length=MIN_EDGE)
+    return edges + _page_break_borders(edges)
+
+
+def _page_break_borders(edges: list[dict]) -> list[dict]:
+    """The border a page break leaves out. A table row that runs on over the page is drawn
+    with its column lines but without the rule above or below it on this page; without that
+    rule the table finder sees no cells, and the row's columns would be read across as lines.
+    Where column lines (at least MIN_COLUMN_LINES) start or stop at one height with no rule
+    there, the rule is drawn in."""
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    added = []
+    for end in ("top", "bottom"):
+        heights: dict[int, list[dict]] = {}
+        for edge in vertical:
+            heights.setdefault(round(edge[end]), []).append(edge)
+        for height, lines in heights.items():
+            if len(lines) < MIN_COLUMN_LINES:
+                continue
+            x0, x1 = min(e["x0"] for e in lines), max(e["x1"] for e in lines)
+            ruled = any(
+                abs(h["top"] - height) <= TOLERANCE and h["x0"] <= x0 + TOLERANCE and h["x1"] >= x1 - TOLERANCE
+                for h in horizontal
+            )
+            if not ruled:
+                added.append({
+                    "object_type": "curve_edge", "x0": x0, "x1": x1, "top": float(height), "bottom": float(height),
+                    "doctop": float(height), "width": x1 - x0, "height": 0.0, "orientation": "h",
+                })
+    return added
 
 
 def _subpaths(page: pdfium.PdfPage) -> Iterator[list[tuple[float, float]]]:
@@ -265,8 +297,15 @@ def _centre_in(char: dict, bbox: tuple[float, float, float, float]) -> bool:
 
 
 def _is_real_table(rows: list[list[str | None]]) -> bool:
-    cells = [c for row in rows for c in row if c and c.strip()]
-    return len(rows) >= 2 and len(cells) >= 3
+    """Two rows or more with three filled cells between them; or a single row that reads as a
+    table's row run on from the page before (an action plan's action filling a page): most of
+    its cells filled, two of them with phrases in. A one-row grid of single words is a chart's
+    title set in boxes, not a table."""
+    cells = [c.strip() for row in rows for c in row if c and c.strip()]
+    if len(rows) >= 2:
+        return len(cells) >= MIN_ROW_CELLS
+    phrases = [c for c in cells if len(c.split()) > 1]
+    return len(cells) >= MIN_ROW_CELLS and len(cells) >= len(rows[0]) * 2 / 3 and len(phrases) >= 2
 
 
 def _text_lines(chars: list[dict]) -> list[Line]:

@@ -49,7 +49,7 @@ CODE_MAX_CHARS = 12  # a first cell this short ("CYPE", "ALL", "3") names no row
 def document_blocks(document: ParsedDocument) -> list[Block]:
     """All blocks of a document, in reading order, with their section paths."""
     builder = _BlockBuilder(_typical_line_length(document.pages))
-    items = [(page.number, item) for page in document.pages for item in _reading_order(page)]
+    items = [(page.number, item) for page in document.pages for item in reading_order(page)]
     line_on_page = 0
     for index, (page_number, item) in enumerate(items):
         if index and items[index - 1][0] != page_number:
@@ -65,7 +65,7 @@ def document_blocks(document: ParsedDocument) -> list[Block]:
     return builder.finish()
 
 
-def _reading_order(page: Page) -> list[Line | Table]:
+def reading_order(page: Page) -> list[Line | Table]:
     """Lines and tables interleaved as they stand on the page."""
     if not page.tables:
         return [line for line in page.lines if line.text]

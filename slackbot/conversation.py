@@ -44,6 +44,10 @@ HELP_LINES = [
         " or use `/sendbot ask <question>`. Ask follow-ups in the same thread."
     ),
     (
+        "Action plans: ask \"which APP actions are still red?\", \"who leads the EP recruitment action?\""
+        " or \"what's overdue in the WSoA plan?\" (lead, deadline and status as the plan states them)."
+    ),
+    (
         "`commitments SEND priority 2 year 2023-24`: a strategy's commitments (strategy,"
         " priority, year in any spelling; other words search)."
     ),

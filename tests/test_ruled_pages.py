@@ -66,8 +66,17 @@ def test_a_numbered_paragraph_keeps_the_space_after_its_number(corpus):
 
 def test_a_hyphen_ending_a_line_is_kept(corpus):
     """pdfium marks it as a soft hyphen; the cleaner decides whether to join the word."""
-    lines = [line.text for line in ruled_page(corpus / AGENDA_PACK, 101).lines]
-    assert "LO website which will be further refined through co-" in lines
+    (progress,) = [cell for cell in ruled_page(corpus / AGENDA_PACK, 101).tables[0].rows[0] if "LO website" in cell]
+    assert "LO website which will be further refined through co-" in progress.splitlines()
+
+
+def test_a_row_the_page_break_leaves_unruled_below_is_read_as_a_table_row(corpus):
+    """The action plan's action 2.5 fills page 106, drawn with its column lines but no rule under it."""
+    page = ruled_page(corpus / AGENDA_PACK, 105)
+    (table,) = page.tables
+    (row,) = table.rows
+    assert row[0] == "2" and " ".join(row[2].split()).startswith("5. Establish a clear procedure")
+    assert not any("Establish a clear" in line.text for line in page.lines)
 
 
 def test_font_size_and_weight_are_as_drawn(corpus):

@@ -112,6 +112,18 @@ def test_direct_message_is_answered_in_its_thread(start_bot, fake_slack):
     assert "*Sources*" in block_texts(reply)
 
 
+def test_an_action_plan_question_is_answered_from_the_plans_actions(start_bot, fake_slack):
+    """The Accelerated Progress Plan prints a status key but no statuses: the bot says so, cited."""
+    bot = start_bot()
+    event = direct_message("which APP actions are still red?", channel="D42")
+
+    bot.event(event)
+
+    texts = " ".join(block_texts(fake_slack.final_reply("D42", event["ts"])))
+    assert "states no status for any of its 12 actions" in texts
+    assert "p.101 · Accelerated Progress Plan" in texts
+
+
 def test_follow_up_in_a_thread_is_asked_with_the_earlier_turns(start_bot, fake_slack, corpus_index):
     library = RecordingLibrary(corpus_index)
     bot = start_bot(library)
