@@ -135,6 +135,26 @@ def ingest(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool) -> No
     else:
         for line in report.summary_lines():
             click.echo(line)
+    if report.generation:
+        _post_digest(_resolve_index(index_dir))
+
+
+def _post_digest(index_dir: Path) -> None:
+    """With SENDBOT_DIGEST_CHANNEL and a bot token set, the new generation's digest goes to Slack."""
+    from settings import get_settings
+
+    slack = get_settings().slack
+    if not slack.digest_channel or not slack.bot_token.get_secret_value():
+        return
+    from slackbot.app import build_web_client
+    from slackbot.audience import AudienceResolver
+    from slackbot.digests import post_digest
+    from slackbot.library import Library
+
+    library = Library(index_dir)
+    posted = post_digest(build_web_client(slack), library, AudienceResolver(library.usergroups), slack.digest_channel)
+    if posted:
+        click.echo(f"Digest posted to {slack.digest_channel}.", err=True)
 
 
 @cli.command()
@@ -330,6 +350,32 @@ def actions(index_dir, plan, status, owner, due_before, query, as_json, as_csv, 
         write_actions_csv(records, sys.stdout)
     else:
         click.echo(render_actions(records))
+
+
+@cli.command()
+@_index_option
+@click.option("--since", default=None, help="What came in on or after this date (YYYY-MM-DD, YYYY-MM, YYYY). "
+              "Default: what the latest ingest brought.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per item, each with its \"type\".")
+@_as_option
+def digest(index_dir, since, as_json, as_id) -> None:
+    """What the documents ingested since a date added: the documents, their decisions with votes,
+    their commitments, and the actions of updated plans whose status changed, each with its page.
+
+    Example:
+
+        python bot.py digest --since 2026-12-01
+    """
+    from index.records import find_digest, render_digest
+    from index.search import Searcher
+
+    searcher = _seen_as(Searcher.open(_resolve_index(index_dir)), as_id)
+    found = find_digest(searcher, since)
+    if as_json:
+        for item in found.as_json_lines():
+            _emit_json(item)
+    else:
+        click.echo(render_digest(found))
 
 
 def _settings_for(index_dir: Path | None):

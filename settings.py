@@ -147,6 +147,12 @@ class SlackSettings(BaseSettings):
         validation_alias=AliasChoices("SENDBOT_SLACK_API_URL"),
         description="Web API base URL; point it at a local server for testing.",
     )
+    digest_channel: str = Field(
+        default="",
+        validation_alias=AliasChoices("SENDBOT_DIGEST_CHANNEL"),
+        description="Channel ID the digest of what an ingest brought is posted to, after any ingest "
+        "(bot.py ingest included); unset, only an ingest run from Slack posts it, where it was run.",
+    )
     admins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         validation_alias=AliasChoices("SENDBOT_ADMINS"),

@@ -118,3 +118,21 @@ def m005_actions(db: sqlite3.Connection) -> None:
         );
         """
     )
+
+
+@migration
+def m006_history(db: sqlite3.Connection) -> None:
+    """When each version of a document was first indexed, and how an updated plan's actions moved
+    against its previous version (ingest.actions.changed_actions): what a digest reports."""
+    db.executescript(
+        """
+        ALTER TABLE documents ADD COLUMN ingested TEXT NOT NULL DEFAULT '';  -- ISO time this version came in
+        CREATE TABLE action_changes (
+            change_id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(doc_id),
+            plan TEXT, ref TEXT, action TEXT NOT NULL,
+            change TEXT NOT NULL,           -- status | added | removed
+            was TEXT, now TEXT, page INTEGER
+        );
+        """
+    )

@@ -113,6 +113,33 @@ class Action:
 
 
 @dataclass
+class ActionChange:
+    """How an action stands against the previous version of its plan (an updated file re-ingested):
+    its status moved, or it was added or dropped (ingest.actions.changed_actions)."""
+
+    plan: str
+    ref: str
+    action: str
+    change: str  # status | added | removed
+    was: str  # the status before ("" when none was stated, or the action is new)
+    now: str  # the status now ("" when none is stated, or the action was dropped)
+    page: int
+    doc: str = ""  # file name, filled in when stored
+
+    def as_json(self) -> dict:
+        return {
+            "plan": self.plan,
+            "ref": self.ref,
+            "action": self.action,
+            "change": self.change,
+            "was": self.was or NONE_STATED,
+            "now": self.now or NONE_STATED,
+            "doc": self.doc,
+            "page": self.page,
+        }
+
+
+@dataclass
 class Hit:
     """One passage returned by search, with everything needed to cite it."""
 

@@ -16,10 +16,11 @@ import json
 import re
 import sqlite3
 import textwrap
+from dataclasses import dataclass, field
 from typing import IO
 
 from errors import BadFilter
-from index.models import NONE_STATED, Action, Commitment, Decision
+from index.models import NONE_STATED, Action, ActionChange, Commitment, Decision
 from index.search import STOPWORDS
 from text.themes import themes_for
 from text.years import NUMBER_WORDS, academic_year, relative_year
@@ -249,6 +250,85 @@ def _has_status(action: Action, wanted: str) -> bool:
     if not action.status:
         return folded in ("none", NONE_STATED, "no status", "blank")
     return re.search(rf"\b{re.escape(folded)}", _folded(action.status)) is not None
+
+
+# -- digest -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Digest:
+    """What the documents that came in since a time added: the documents, their decisions with
+    votes, their commitments, and how updated plans' actions moved against their previous version."""
+
+    since: str  # the ISO time or day it starts at ("" when nothing was ever ingested)
+    documents: list[dict] = field(default_factory=list)  # doc, title, kind, date, ingested
+    decisions: list[Decision] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
+    action_changes: list[ActionChange] = field(default_factory=list)
+
+    def as_json_lines(self) -> list[dict]:
+        """One object per item, each with its "type", documents first."""
+        return [
+            *({"type": "document", **d} for d in self.documents),
+            *({"type": "decision", **d.as_json()} for d in self.decisions),
+            *({"type": "commitment", **c.as_json()} for c in self.commitments),
+            *({"type": "action_change", **a.as_json()} for a in self.action_changes),
+        ]
+
+
+def find_digest(searcher, since: str | None = None) -> Digest:
+    """What came in since `since` (a day, YYYY-MM-DD, YYYY-MM or YYYY); by default, what the most
+    recent ingest that brought anything new brought."""
+    try:
+        rows = _rows(searcher, "SELECT doc_id, doc, title, kind, date, ingested FROM documents ORDER BY doc")
+    except sqlite3.OperationalError:  # an index built before ingest times were kept
+        return Digest(since=since or "")
+    start = iso_day(since) if since else max((row["ingested"] for row in rows), default="")
+    chosen = [row for row in rows if start and row["ingested"] >= start]
+    docs = {row["doc"] for row in chosen}
+    changes = _rows(searcher, "SELECT x.*, d.doc FROM action_changes x JOIN documents d USING (doc_id) "
+                              "ORDER BY d.doc, x.change_id")  # fmt: skip
+    return Digest(
+        since=start,
+        documents=[{k: row[k] for k in ("doc", "title", "kind", "date", "ingested")} for row in chosen],
+        decisions=[d for d in find_decisions(searcher) if d.doc in docs],
+        commitments=[c for c in find_commitments(searcher) if c.doc in docs],
+        action_changes=[
+            ActionChange(r["plan"] or "", r["ref"] or "", r["action"], r["change"], r["was"] or "", r["now"] or "",
+                         r["page"] or 0, doc=r["doc"])
+            for r in changes if r["doc"] in docs
+        ],  # fmt: skip
+    )
+
+
+def render_digest(digest: Digest) -> str:
+    """The digest as an officer reads it, every item with its document and page."""
+    if not digest.documents:
+        return "Nothing new has been indexed" + (f" since {digest.since[:16].replace('T', ' ')}." if digest.since else ".")
+    since = digest.since[:16].replace("T", " ")
+    lines = [f"Since {since}: {len(digest.documents)} document{'s' if len(digest.documents) != 1 else ''}"]
+    lines += ["", "Documents:"] + [
+        f"  {d['title'] or d['doc']} ({', '.join(p for p in (d['kind'], d['date']) if p)}) - {d['doc']}"
+        for d in digest.documents
+    ]
+    if digest.decisions:
+        lines += ["", "Decisions:"]
+        for d in digest.decisions:
+            votes = f" Approved: {d.votes['approved']} Rejected: {d.votes['rejected']} Abstained: {d.votes['abstained']}" if d.votes else ""
+            lines.append(f"  {', '.join(p for p in (d.body, d.date) if p)}: {d.text}{votes} - {d.doc} p.{d.page}")
+    if digest.commitments:
+        lines += ["", f"New commitments ({len(digest.commitments)}):"]
+        for c in digest.commitments:
+            where = ", ".join(p for p in (c.strategy, f"priority {c.priority}" if c.priority is not None else "",
+                                          c.year_label or c.year) if p)  # fmt: skip
+            lines.append(f"  {where}: {c.text} - {c.doc} p.{c.page}")
+    if digest.action_changes:
+        lines += ["", "Actions that changed since the plan's previous version:"]
+        for a in digest.action_changes:
+            what = {"status": f"{a.was or NONE_STATED} -> {a.now or NONE_STATED}",
+                    "added": f"new ({a.now or NONE_STATED})", "removed": "no longer in the plan"}[a.change]  # fmt: skip
+            lines.append(f"  {a.plan}, action {a.ref}: {a.action}: {what} - {a.doc} p.{a.page}")
+    return "\n".join(lines)
 
 
 # -- output -----------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import numpy as np
 from errors import IndexMissing, IndexWriteFailed, IngestBusy
 from index.audience import EVERYONE, Audience
 from index.migrations import migrate
-from index.models import Action, Commitment, Decision
+from index.models import Action, ActionChange, Commitment, Decision
 
 CURRENT = "current"
 DB_NAME = "index.sqlite"
@@ -134,6 +134,14 @@ class PreviousGeneration:
         except sqlite3.OperationalError:  # a generation from before actions were read
             return []
         return [Action.from_row(r) for r in rows]
+
+    def action_changes(self, doc_id: int) -> list[ActionChange]:
+        try:
+            rows = self.db.execute("SELECT * FROM action_changes WHERE doc_id=? ORDER BY change_id", (doc_id,))
+            return [ActionChange(r["plan"] or "", r["ref"] or "", r["action"], r["change"], r["was"] or "",
+                                 r["now"] or "", r["page"] or 0) for r in rows]  # fmt: skip
+        except sqlite3.OperationalError:  # a generation from before changes were kept
+            return []
 
     def vector(self, embed_hash: str) -> bytes | None:
         row = self.db.execute("SELECT vector FROM embeddings WHERE embed_hash=?", (embed_hash,)).fetchone()
@@ -243,6 +251,12 @@ class GenerationWriter:
             [(doc_id, a.plan, a.ref, a.area, a.action, a.owner, a.due, a.due_date, a.status, a.progress, a.page)
              for a in actions],
         )  # fmt: skip
+
+    def add_action_changes(self, doc_id: int, changes: list[ActionChange]) -> None:
+        self.db.executemany(
+            "INSERT INTO action_changes(doc_id, plan, ref, action, change, was, now, page) VALUES (?,?,?,?,?,?,?,?)",
+            [(doc_id, c.plan, c.ref, c.action, c.change, c.was, c.now, c.page) for c in changes],
+        )
 
     def source_formats(self) -> set[bool]:
         """Whether the documents written so far are PDFs: {True}, {False} or both."""

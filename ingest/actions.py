@@ -17,7 +17,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
-from index.models import Action
+from index.models import Action, ActionChange
 from ingest.models import Line, ParsedDocument, Table
 from ingest.structure import reading_order
 from text.statuses import COLOURS, STATUS
@@ -219,3 +219,36 @@ def due_date(text: str) -> str:
         last = calendar.monthrange(full_year, month)[1]
         found.append(f"{full_year:04d}-{month:02d}-{min(int(day), last) if day else last:02d}")
     return max(found) if found else ""
+
+
+def changed_actions(before: list[Action], after: list[Action]) -> list[ActionChange]:
+    """How a plan's actions moved from its previous version to this one: each action whose status
+    is not what it was, each new one and each dropped one, in the new version's order. An action
+    is the same action when its plan and reference are (or, without a reference, its words)."""
+
+    def key(action: Action) -> tuple[str, str]:
+        return (action.plan, action.ref or " ".join(action.action.lower().split()))
+
+    old = {key(a): a for a in before}
+    new = {key(a) for a in after}
+    changes = []
+    for action in after:
+        was = old.get(key(action))
+        if was is None:
+            changes.append(
+                ActionChange(action.plan, action.ref, action.action, "added", "", action.status, action.page)
+            )
+        elif was.status != action.status:
+            changes.append(
+                ActionChange(
+                    action.plan, action.ref, action.action, "status", was.status, action.status, action.page
+                )
+            )
+    for action in before:
+        if key(action) not in new:
+            changes.append(
+                ActionChange(
+                    action.plan, action.ref, action.action, "removed", action.status, "", action.page
+                )
+            )
+    return changes

@@ -17,9 +17,10 @@ rules written for one file:
   under an "Actions" heading) under "Priority 3: ..." headings, with the year from a
   "Year 2 (2022/23)" heading where there is one.
 
-Which bullets count follows the strategy's own habit: where most bullets of its tables
-start "We will", only those do (the rest are outcomes or notes, "Children are placed
-...") ; otherwise every bullet does. A strategy is named as an officer would name it,
+Every bullet of a year column counts, with or without "We will": a strategy's cell
+commits to all it lists for that year ("Monitor and review sufficiency of Special Schools
+placements", and outcomes it promises, "Children and young people are placed in
+appropriate schools"). A strategy is named as an officer would name it,
 from its title line ("Education Division Strategy" -> "Education", "Special Educational
 Needs and Disability (SEND) Joint Commissioning Strategy 2021 - 2024" -> "SEND Joint
 Commissioning"), and its period ("April 2021 to March 2024") turns relative year
@@ -394,12 +395,9 @@ class _Reader:
         records: list[Commitment] = []
         seen: set[tuple] = set()
         for candidates in by_strategy.values():
-            tabled = [c for c in candidates if c.source == "year-table"]
-            if tabled:
+            if any(c.source == "year-table" for c in candidates):
                 # the tables are the strategy's commitments; its prose and lists describe them
                 candidates = [c for c in candidates if c.source != "list"]
-                if sum(1 for c in tabled if WE_WILL.match(c.text)) * 2 >= len(tabled):
-                    candidates = [c for c in candidates if c.source != "year-table" or WE_WILL.match(c.text)]
             for candidate in candidates:
                 record = self._record(candidate)
                 key = (record.strategy, record.priority, record.year, record.text)

@@ -9,6 +9,7 @@ the same order a clean ingest would use, so both give the same index.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -22,8 +23,10 @@ from pathlib import Path
 
 from errors import DocumentUnreadable, IndexWriteFailed
 from index.embedders import get_embedder
+from index.models import Action, ActionChange
 from index.store import GenerationWriter, PreviousGeneration, ingest_lock, now_iso, write_last_run
 from ingest.access import AccessRules
+from ingest.actions import changed_actions
 from ingest.describe import date_words
 from ingest.duplicates import format_copies, near_duplicates
 from ingest.identity import identity_names
@@ -449,8 +452,10 @@ def _write_generation(
         writer.set_meta("access_rules", rules.as_json(s.locations for s in documents))
         chunk_id = unit_id = 0
         embed_texts: dict[str, str] = {}
+        history = _History(previous)
         for doc_id, stored in enumerate(documents, start=1):
             meta, chunks, commitments, decisions, actions = _document_rows(stored, previous)
+            ingested, changes = history.of(stored, actions)
             opening = chunks[0].text if chunks else ""
             names = identity_names(stored.path.name, meta["title"], opening, "\n".join(c.text for c in chunks))
             writer.add_document(
@@ -458,6 +463,7 @@ def _write_generation(
                 date=meta["date"], sha256=stored.sha256, pages=meta["pages"], size=stored.size,
                 source_format=meta["source_format"], aliases=json.dumps(stored.aliases), names=json.dumps(names),
                 relpath=stored.locations[0], access=json.dumps(sorted(rules.access_of(stored.locations))),
+                ingested=ingested,
             )  # fmt: skip
             for chunk in chunks:
                 chunk_id += 1
@@ -472,6 +478,7 @@ def _write_generation(
                     embed_texts.setdefault(embed_hash, text)
                     writer.add_unit(unit_id, chunk_id, position, embed_hash)
             writer.add_records(doc_id, commitments, decisions, actions)
+            writer.add_action_changes(doc_id, changes)
         writer.add_acronyms(find_acronyms(writer.passage_texts()))
         copies = _store_format_copies(writer)
         _store_embeddings(writer, vectors, embed_texts, progress)
@@ -487,6 +494,38 @@ def _write_generation(
     except BaseException:
         writer.abandon()
         raise
+
+
+class _History:
+    """When each document's version first came in, and how an updated plan's actions moved: the
+    previous generation keeps both for an unchanged file; a changed file is new now, and its actions
+    are compared with those of the version it replaces (the same path, or the same content)."""
+
+    def __init__(self, previous: PreviousGeneration | None) -> None:
+        self.previous = previous
+        rows = previous.documents() if previous is not None else []
+        self.by_sha = {row["sha256"]: row for row in rows}
+        self.by_path = {row["path"]: row for row in rows}
+        # to the microsecond, so two ingests in one second are still told apart
+        self.now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+    def of(self, stored: _StoredDocument, actions: list[Action]) -> tuple[str, list[ActionChange]]:
+        if self.previous is None:
+            return self.now, []
+        same = self.by_sha.get(stored.sha256)
+        if same is not None:  # unchanged (or re-read, or renamed): its history carries over
+            return _ingested(same) or self.now, self.previous.action_changes(same["doc_id"])
+        replaced = self.by_path.get(str(stored.path))
+        if replaced is None:
+            return self.now, []
+        return self.now, changed_actions(self.previous.actions(replaced["doc_id"]), actions)
+
+
+def _ingested(row) -> str:
+    try:
+        return row["ingested"]
+    except IndexError:  # a generation from before the column
+        return ""
 
 
 def _store_format_copies(writer: GenerationWriter) -> dict[str, str]:

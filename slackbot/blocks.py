@@ -15,7 +15,8 @@ from slack_sdk.models.blocks import ContextActionsBlock, FeedbackButtonObject, F
 
 from answer.models import Answer, Citation
 from answer.render import cells_shown
-from index.models import Commitment, Decision, Hit
+from index.models import NONE_STATED, Commitment, Decision, Hit
+from index.records import Digest
 from slackbot.mrkdwn import escape, link
 from slackbot.replies import (
     AnswerReply,
@@ -58,6 +59,8 @@ SHARED_CHANNEL = (
     " council. Send me a direct message instead."
 )
 ACTION_SHARE = "share_answer"
+DIGEST_TITLE = "New in the SEND documents"
+DIGEST_ITEMS = 10  # lines of one kind shown in the digest message; the rest are counted
 
 
 def render(reply: Reply, links: DocumentLinks | None = None, asked_by: str = "", shareable: bool = False) -> dict:
@@ -296,3 +299,36 @@ def _notice(reply: NoticeReply) -> dict:
         "text": reply.title,
         "blocks": _sections(title + ("\n" + body if body else "")),
     }
+
+
+def digest_message(digest: Digest, links: DocumentLinks | None = None) -> dict:
+    """What an ingest brought, as one message: the documents, then their decisions with votes, new
+    commitments and the actions of updated plans whose status moved, each line with its source;
+    a long list shows its first DIGEST_ITEMS and counts the rest."""
+    links = links or DocumentLinks()
+
+    def source(doc: str, page: int) -> str:
+        return f"_{document_link(links, doc, page, doc)}, p.{page}_"
+
+    kinds = [
+        ("Documents", [f"• {escape(d['title'] or d['doc'])} ({escape(', '.join(p for p in (d['kind'], document_date(d['date'])) if p))})"
+                       for d in digest.documents]),
+        ("Decisions", [f"• {escape(d.body)}{', ' + document_date(d.date) if d.date else ''}: {escape(d.text)}"
+                       + (f" *Approved: {d.votes['approved']} Rejected: {d.votes['rejected']} Abstained: {d.votes['abstained']}*"
+                          if d.votes else "") + f" {source(d.doc, d.page)}" for d in digest.decisions]),
+        ("New commitments", [f"• {escape(c.strategy)}{f' priority {c.priority}' if c.priority is not None else ''}"
+                             f"{', ' + escape(c.year_label or c.year) if c.year_label or c.year else ''}: {escape(c.text)} "
+                             f"{source(c.doc, c.page)}" for c in digest.commitments]),
+        ("Actions that changed", [f"• {escape(a.plan)}, action {escape(a.ref)}: {escape(a.action)}: *"
+                                  + {"status": f"{a.was or NONE_STATED} → {a.now or NONE_STATED}",
+                                     "added": f"new ({a.now or NONE_STATED})", "removed": "dropped"}[a.change]
+                                  + f"* {source(a.doc, a.page)}" for a in digest.action_changes]),
+    ]  # fmt: skip
+    counted = f"{len(digest.documents)} document{'s' if len(digest.documents) != 1 else ''} since {digest.since[:10]}"
+    message_blocks = [{"type": "header", "text": {"type": "plain_text", "text": DIGEST_TITLE}}, _context(counted)]
+    for title, lines in kinds:
+        if lines:
+            shown = lines[:DIGEST_ITEMS]
+            more = f"\n_… and {len(lines) - len(shown)} more_" if len(lines) > len(shown) else ""
+            message_blocks += _sections(f"*{title}* ({len(lines)})\n" + "\n".join(shown) + more)
+    return {"text": f"{DIGEST_TITLE}: {counted}", "blocks": message_blocks[:50]}

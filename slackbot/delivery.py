@@ -25,8 +25,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from errors import SendBotError
+from index.audience import EVERYONE
 from slackbot import blocks, home, request_words, retention
 from slackbot.conversation import Requester
+from slackbot.digests import post_digest
 from slackbot.feedback import list_feedback
 from slackbot.policy import is_direct_message
 from slackbot.replies import Reply
@@ -204,12 +206,12 @@ def run_command(services: Services, client: WebClient, respond: Respond, command
         else:
             services.submit(
                 message.fill,
-                lambda m: services.conversation.handle(
+                _then_digest(services, client, channel, user, request, lambda m: services.conversation.handle(
                     requester, request, thread_key(channel, m.ts), m.progress
-                ),
+                )),
                 services.links(),
                 asked_by=user,
-            )
+            )  # fmt: skip
             return
     services.submit(
         _respond_privately,
@@ -218,6 +220,33 @@ def run_command(services: Services, client: WebClient, respond: Respond, command
         lambda: services.conversation.handle(requester, request, thread_key(channel, f"private-{user}")),
         services.links(),
     )
+
+
+def _then_digest(
+    services: Services, client: WebClient, channel: str, user: str, request: Request, job: Callable[..., Reply]
+) -> Callable[..., Reply]:
+    """An ingest's job, then (when it wrote a new generation) its digest posted once, in the digest
+    channel if one is set, else where the ingest was run, if anywhere (slackbot.digests)."""
+    if request.verb != request_words.INGEST:
+        return job
+
+    def run(*args) -> Reply:
+        before = _generation(services)
+        reply = job(*args)
+        target = services.slack.digest_channel or channel
+        if target and _generation(services) != before:
+            post_digest(client, services.conversation.library, services.audiences, target,
+                        user if target == channel else "", services.links())  # fmt: skip
+        return reply
+
+    return run
+
+
+def _generation(services: Services) -> str:
+    try:
+        return services.conversation.library.status(EVERYONE).generation
+    except SendBotError:  # nothing indexed yet
+        return ""
 
 
 def _respond_privately(respond: Respond, make_reply: Callable[[], Reply], links: blocks.DocumentLinks | None, **options) -> None:
@@ -381,8 +410,8 @@ def publish_home(services: Services, client: WebClient, user: str) -> None:
 def reingest_from_home(services: Services, client: WebClient, *, user: str) -> None:
     """The Home tab's Re-ingest (refused, like any ingest, to anyone not an admin)."""
     request = parse_request(request_words.INGEST)
-    _from_home(services, client, user, lambda requester, progress: services.conversation.handle(
-        requester, request, "", progress))  # fmt: skip
+    _from_home(services, client, user, _then_digest(services, client, "", user, request,
+        lambda requester, progress: services.conversation.handle(requester, request, "", progress)))  # fmt: skip
 
 
 def remove_from_home(services: Services, client: WebClient, *, user: str, doc: str) -> None:

@@ -19,7 +19,7 @@ from answer.models import Answer, Turn
 from errors import IngestBusy
 from index.audience import EVERYONE, PUBLIC, Audience
 from index.models import Commitment, Decision, Hit, IndexedDocument
-from index.records import find_commitments, find_decisions
+from index.records import Digest, find_commitments, find_decisions, find_digest
 from index.search import Searcher
 from index.store import IndexStatus, index_status
 from ingest.pipeline import IngestReport, Progress, ingest_paths
@@ -83,6 +83,11 @@ class Library:
                 date_to=filters.date_to,
                 query=filters.query,
             )
+
+    def digest(self, audience: Audience) -> Digest:
+        """What the latest ingest brought, as `audience` may see it."""
+        with self._lock:
+            return find_digest(self._get_searcher().seen_by(audience))
 
     def strategy_names(self, audience: Audience) -> list[str]:
         """The strategies the index holds commitments of, for recognising them in a request."""

@@ -105,6 +105,23 @@ PDF_RUN_ON_ROWS = [
     ],
 ]
 
+# The Word plan's next version: three RAG ratings moved (2 Red -> Amber, 3 Green -> Blue, 4 Amber
+# -> Green), one action added, one unchanged.
+UPDATED_WORD_ROWS = [
+    WORD_ROWS[0],
+    (*WORD_ROWS[1][:4], "Amber", "One EP appointed; second post re-advertised."),
+    (*WORD_ROWS[2][:4], "Blue", "All plans audited."),
+    (*WORD_ROWS[3][:4], "Green", "Protocol agreed by the ICB board."),
+    (
+        "5",
+        "Publish a post-16 SEND travel training offer",
+        "Transport Manager",
+        "January 2026",
+        "Red",
+        "Not started: waiting for funding.",
+    ),
+]
+
 # (plan, ref, action, owner, due, status as the bot states it) per plan.
 PLAN_ACTIONS = {
     "word": [
@@ -125,7 +142,7 @@ PLAN_ACTIONS = {
 }
 
 
-def make_word_plan() -> bytes:
+def make_word_plan(rows: list[tuple] = WORD_ROWS) -> bytes:
     from docx import Document
 
     document = Document()
@@ -136,7 +153,7 @@ def make_word_plan() -> bytes:
         table.rows[0].cells, ["No.", "Action", "Owner", "Timescale", "RAG", "Update"], strict=True
     ):
         cell.text = name
-    for row in WORD_ROWS:
+    for row in rows:
         for cell, text in zip(table.add_row().cells, row, strict=True):
             cell.text = text
     out = io.BytesIO()
