@@ -33,8 +33,9 @@ from ingest.structure import document_blocks
 # closing no longer taken for headings; 5: a document bound into the file after another,
 # such as an appendix, headed by its own title, not by the last section before it; 6: a ruled
 # table's row run on over a page break read as a row, the rule the break left out drawn in, and
-# action plans' actions read).
-READER_VERSION = "6"
+# action plans' actions read; 7: every bullet of a strategy's year column a commitment, with or
+# without "We will").
+READER_VERSION = "7"
 
 
 @dataclass
