@@ -56,9 +56,8 @@ ROUTING_WORDS = set(
         "priorities year years list vote voted votes voting count forum cabinet committee council"
     )
 )
-ACTION_ROUTING_WORDS = set(
-    content_terms("action actions lead leads leading owner owns responsible status still overdue late due deadline rag")
-)
+# Words that route a question to plan actions, so they are not asked of an action's own text.
+ACTION_ROUTING = "action actions lead leads leading owner owns responsible status still overdue late due deadline rag"
 MIN_MATCH = 0.4  # weighted share of the question's other words the best record must hold
 CLOSE_TO_BEST = 0.8  # further records kept when they match nearly as well
 MAX_LISTED = 12  # commitments listed before "and N more"
@@ -164,7 +163,7 @@ def _decisions(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer |
         return Answer(question=info.text, text=CANNOT_ANSWER, found=False)
     lines, citations = [], _Citations(searcher)
     for decision in ranked.best(MAX_ANSWERS):
-        line = f"{decision.text} {vote_line(decision)}"
+        line = f"{decision.text} {decision.vote_line()}"
         n = citations.add(decision.doc, decision.page, decision.item_title, line)
         where = ", ".join(p for p in (decision.body, decision.date, decision.item_title) if p)
         lines.append(f"{where}: {line} [{n}]")
@@ -191,7 +190,7 @@ def _actions(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer | N
         records = [a for a in records if a.due_date and a.due_date < today and not DONE.search(a.status)]
     slots = " ".join(filter(None, [status.group(0) if status else "", plan or "", naming]))
     ranked = _rank(info, vocabulary, records, lambda a: " ".join([a.action, a.area, a.owner, a.plan]),
-                   slots=f"{slots} {' '.join(ACTION_ROUTING_WORDS)}")
+                   slots=f"{slots} {ACTION_ROUTING}")
     if status and not records and plan is not None:
         return _no_status_found(searcher, info, [a for a in everything if a.plan == plan], status.group(0))
     if ranked is None or ranked.lacking:
@@ -246,12 +245,6 @@ def _named_plan(info: QuestionInfo, plans: set[str]) -> tuple[str | None, str]:
         return None, ""
     plan = max(fitting, key=len)
     return plan, fitting[plan]
-
-
-def vote_line(decision: Decision) -> str:
-    """The vote as minutes print it, so it can be checked against the page."""
-    votes = decision.votes or {}
-    return f"Approved: {votes.get('approved', 0)} Rejected: {votes.get('rejected', 0)} Abstained: {votes.get('abstained', 0)}"
 
 
 def _named(question: str, names: set[str]) -> str | None:

@@ -6,7 +6,7 @@ ingest (upstream) and answer and slackbot (downstream) all may import them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 
@@ -67,6 +67,17 @@ class Decision:
             "page": self.page,
         }
 
+    def vote_line(self) -> str:
+        """The vote as the minutes print it, so it can be checked against the page; "" when none
+        was recorded."""
+        votes = self.votes
+        if not votes:
+            return ""
+        return (
+            f"Approved: {votes.get('approved', 0)} Rejected: {votes.get('rejected', 0)} "
+            f"Abstained: {votes.get('abstained', 0)}"
+        )
+
 
 NONE_STATED = "none stated"  # what an action's status is shown as when its plan states none
 
@@ -97,19 +108,7 @@ class Action:
         )
 
     def as_json(self) -> dict:
-        return {
-            "plan": self.plan,
-            "ref": self.ref,
-            "area": self.area,
-            "action": self.action,
-            "owner": self.owner,
-            "due": self.due,
-            "due_date": self.due_date,
-            "status": self.status or NONE_STATED,
-            "progress": self.progress,
-            "doc": self.doc,
-            "page": self.page,
-        }
+        return {**asdict(self), "status": self.status or NONE_STATED}
 
 
 @dataclass
@@ -126,17 +125,25 @@ class ActionChange:
     page: int
     doc: str = ""  # file name, filled in when stored
 
+    @classmethod
+    def from_row(cls, row, doc: str = "") -> ActionChange:
+        """A change as the index's `action_changes` table holds it."""
+        return cls(
+            plan=row["plan"] or "", ref=row["ref"] or "", action=row["action"], change=row["change"],
+            was=row["was"] or "", now=row["now"] or "", page=row["page"] or 0, doc=doc,
+        )
+
+    @property
+    def moved(self) -> str:
+        """What happened to it, in words: "Red -> Amber", "new (On track)", "no longer in the plan"."""
+        if self.change == "added":
+            return f"new ({self.now or NONE_STATED})"
+        if self.change == "removed":
+            return "no longer in the plan"
+        return f"{self.was or NONE_STATED} -> {self.now or NONE_STATED}"
+
     def as_json(self) -> dict:
-        return {
-            "plan": self.plan,
-            "ref": self.ref,
-            "action": self.action,
-            "change": self.change,
-            "was": self.was or NONE_STATED,
-            "now": self.now or NONE_STATED,
-            "doc": self.doc,
-            "page": self.page,
-        }
+        return {**asdict(self), "was": self.was or NONE_STATED, "now": self.now or NONE_STATED}
 
 
 @dataclass

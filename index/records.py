@@ -293,11 +293,7 @@ def find_digest(searcher, since: str | None = None) -> Digest:
         documents=[{k: row[k] for k in ("doc", "title", "kind", "date", "ingested")} for row in chosen],
         decisions=[d for d in find_decisions(searcher) if d.doc in docs],
         commitments=[c for c in find_commitments(searcher) if c.doc in docs],
-        action_changes=[
-            ActionChange(r["plan"] or "", r["ref"] or "", r["action"], r["change"], r["was"] or "", r["now"] or "",
-                         r["page"] or 0, doc=r["doc"])
-            for r in changes if r["doc"] in docs
-        ],  # fmt: skip
+        action_changes=[ActionChange.from_row(r, doc=r["doc"]) for r in changes if r["doc"] in docs],
     )
 
 
@@ -314,8 +310,8 @@ def render_digest(digest: Digest) -> str:
     if digest.decisions:
         lines += ["", "Decisions:"]
         for d in digest.decisions:
-            votes = f" Approved: {d.votes['approved']} Rejected: {d.votes['rejected']} Abstained: {d.votes['abstained']}" if d.votes else ""
-            lines.append(f"  {', '.join(p for p in (d.body, d.date) if p)}: {d.text}{votes} - {d.doc} p.{d.page}")
+            where = ", ".join(p for p in (d.body, d.date) if p)
+            lines.append(f"  {where}: {' '.join(p for p in (d.text, d.vote_line()) if p)} - {d.doc} p.{d.page}")
     if digest.commitments:
         lines += ["", f"New commitments ({len(digest.commitments)}):"]
         for c in digest.commitments:
@@ -325,9 +321,7 @@ def render_digest(digest: Digest) -> str:
     if digest.action_changes:
         lines += ["", "Actions that changed since the plan's previous version:"]
         for a in digest.action_changes:
-            what = {"status": f"{a.was or NONE_STATED} -> {a.now or NONE_STATED}",
-                    "added": f"new ({a.now or NONE_STATED})", "removed": "no longer in the plan"}[a.change]  # fmt: skip
-            lines.append(f"  {a.plan}, action {a.ref}: {a.action}: {what} - {a.doc} p.{a.page}")
+            lines.append(f"  {a.plan}, action {a.ref}: {a.action}: {a.moved} - {a.doc} p.{a.page}")
     return "\n".join(lines)
 
 

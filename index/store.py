@@ -138,8 +138,7 @@ class PreviousGeneration:
     def action_changes(self, doc_id: int) -> list[ActionChange]:
         try:
             rows = self.db.execute("SELECT * FROM action_changes WHERE doc_id=? ORDER BY change_id", (doc_id,))
-            return [ActionChange(r["plan"] or "", r["ref"] or "", r["action"], r["change"], r["was"] or "",
-                                 r["now"] or "", r["page"] or 0) for r in rows]  # fmt: skip
+            return [ActionChange.from_row(r) for r in rows]
         except sqlite3.OperationalError:  # a generation from before changes were kept
             return []
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.models import Action, ActionChange
 from ingest.models import Line, ParsedDocument, Table
@@ -82,7 +82,6 @@ def extract_actions(document: ParsedDocument) -> list[Action]:
             if found is None:
                 continue
             plan, body = found
-            plan.page = page.number
             for row in body:
                 _add_row(actions, plan, row, page.number, key)
     return actions
@@ -110,7 +109,7 @@ def _plan_of(table: Table, title_above: str, previous: _Plan | None) -> tuple[_P
         and all(len(row) == previous.width for row in rows)
         and (table.page - previous.page <= 1)
     ):
-        return previous, rows  # the plan's table carried on over the page, without its header
+        return replace(previous, page=table.page), rows  # the plan's table run on over the page, no header
     return None
 
 

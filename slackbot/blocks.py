@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import ContextActionsBlock, FeedbackButtonObject, F
 
 from answer.models import Answer, Citation
 from answer.render import cells_shown
-from index.models import NONE_STATED, Commitment, Decision, Hit
+from index.models import Commitment, Decision, Hit
 from index.records import Digest
 from slackbot.mrkdwn import escape, link
 from slackbot.replies import (
@@ -310,20 +310,22 @@ def digest_message(digest: Digest, links: DocumentLinks | None = None) -> dict:
     def source(doc: str, page: int) -> str:
         return f"_{document_link(links, doc, page, doc)}, p.{page}_"
 
+    def record(r: Commitment | Decision) -> str:  # "• SEND priority 2: …, Year Two: We will … (_source_)"
+        return f"• {escape(group_heading(r))}: {_record_line(r, links).removeprefix('• ')}"
+
+    def document(d: dict) -> str:
+        about = ", ".join(p for p in (d["kind"], document_date(d["date"])) if p)
+        return f"• {escape(d['title'] or d['doc'])}" + (f" ({escape(about)})" if about else "")
+
+    def changed(a) -> str:
+        return f"• {escape(a.plan)}, action {escape(a.ref)}: {escape(a.action)}: *{escape(a.moved)}* {source(a.doc, a.page)}"
+
     kinds = [
-        ("Documents", [f"• {escape(d['title'] or d['doc'])} ({escape(', '.join(p for p in (d['kind'], document_date(d['date'])) if p))})"
-                       for d in digest.documents]),
-        ("Decisions", [f"• {escape(d.body)}{', ' + document_date(d.date) if d.date else ''}: {escape(d.text)}"
-                       + (f" *Approved: {d.votes['approved']} Rejected: {d.votes['rejected']} Abstained: {d.votes['abstained']}*"
-                          if d.votes else "") + f" {source(d.doc, d.page)}" for d in digest.decisions]),
-        ("New commitments", [f"• {escape(c.strategy)}{f' priority {c.priority}' if c.priority is not None else ''}"
-                             f"{', ' + escape(c.year_label or c.year) if c.year_label or c.year else ''}: {escape(c.text)} "
-                             f"{source(c.doc, c.page)}" for c in digest.commitments]),
-        ("Actions that changed", [f"• {escape(a.plan)}, action {escape(a.ref)}: {escape(a.action)}: *"
-                                  + {"status": f"{a.was or NONE_STATED} → {a.now or NONE_STATED}",
-                                     "added": f"new ({a.now or NONE_STATED})", "removed": "dropped"}[a.change]
-                                  + f"* {source(a.doc, a.page)}" for a in digest.action_changes]),
-    ]  # fmt: skip
+        ("Documents", [document(d) for d in digest.documents]),
+        ("Decisions", [record(d) for d in digest.decisions]),
+        ("New commitments", [record(c) for c in digest.commitments]),
+        ("Actions that changed", [changed(a) for a in digest.action_changes]),
+    ]
     counted = f"{len(digest.documents)} document{'s' if len(digest.documents) != 1 else ''} since {digest.since[:10]}"
     message_blocks = [{"type": "header", "text": {"type": "plain_text", "text": DIGEST_TITLE}}, _context(counted)]
     for title, lines in kinds:

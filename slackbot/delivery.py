@@ -25,7 +25,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from errors import SendBotError
-from index.audience import EVERYONE
+from index.store import current_generation
 from slackbot import blocks, home, request_words, retention
 from slackbot.conversation import Requester
 from slackbot.digests import post_digest
@@ -244,7 +244,7 @@ def _then_digest(
 
 def _generation(services: Services) -> str:
     try:
-        return services.conversation.library.status(EVERYONE).generation
+        return current_generation(services.conversation.library.index_dir).name
     except SendBotError:  # nothing indexed yet
         return ""
 

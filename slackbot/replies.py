@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from answer.models import Answer
-from answer.records import vote_line
 from index.models import Commitment, Decision, Hit
 from slackbot import request_words
 
@@ -81,7 +80,7 @@ def decision_outcome(record: Decision) -> str:
     """The outcome and, where recorded, the vote as the minutes print it."""
     outcome = record.outcome.capitalize()
     if record.votes:
-        return f"{outcome} ({vote_line(record)})" if outcome else vote_line(record)
+        return f"{outcome} ({record.vote_line()})" if outcome else record.vote_line()
     return outcome
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import io
 
+from sample_documents import pdf_escaped, pdf_of_pages
+
 WORD_KEY = "RAG key: Blue = Complete, Green = On track, Amber = Some slippage, Red = Significant delay"
 WORD_MEANINGS = {
     "Blue": "Complete",
@@ -170,7 +172,7 @@ def make_landscape_pdf_plan() -> bytes:
         + [_grid(40, 360, widths, [PDF_HEADER, *PDF_ROWS])],
     )
     second = _page_ops([], [_grid(40, 555, widths, PDF_RUN_ON_ROWS)])
-    return _pdf([first, second], (842, 595))
+    return pdf_of_pages([first, second], (842, 595))
 
 
 def _grid(
@@ -203,8 +205,7 @@ def _wrapped(text: str, width: int) -> list[str]:
 
 
 def _text(x: float, y: float, size: float, text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    return f"BT /F1 {size} Tf {x} {y} Td ({escaped}) Tj ET"
+    return f"BT /F1 {size} Tf {x} {y} Td ({pdf_escaped(text)}) Tj ET"
 
 
 def _page_ops(texts: list[tuple[float, float, float, str]], grids: list[list[str]]) -> bytes:
@@ -212,32 +213,3 @@ def _page_ops(texts: list[tuple[float, float, float, str]], grids: list[list[str
     for grid in grids:
         ops += grid
     return "\n".join(ops).encode("latin-1")
-
-
-def _pdf(pages: list[bytes], size: tuple[int, int]) -> bytes:
-    count = len(pages)
-    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(count))
-    font = 3 + 2 * count
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        f"<< /Type /Pages /Kids [{kids}] /Count {count} >>".encode(),
-    ]
-    for i, stream in enumerate(pages):
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {size[0]} {size[1]}] /Contents {4 + 2 * i} 0 R"
-            f" /Resources << /Font << /F1 {font} 0 R >> >> >>".encode()
-        )
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()

@@ -1,4 +1,5 @@
-"""Small real documents made on the spot, for upload tests: a text PDF and a Word file."""
+"""Small real documents made on the spot, for upload tests: a text PDF and a Word file, and the
+PDF writer other fixtures draw their own pages with."""
 
 from __future__ import annotations
 
@@ -9,18 +10,28 @@ def make_pdf(lines: list[str]) -> bytes:
     """A one-page PDF whose text layer holds `lines` (Helvetica, top to bottom)."""
     text_ops = ["BT", "/F1 12 Tf", "72 740 Td", "16 TL"]
     for line in lines:
-        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        text_ops.append(f"({escaped}) Tj T*")
+        text_ops.append(f"({pdf_escaped(line)}) Tj T*")
     text_ops.append("ET")
-    stream = "\n".join(text_ops).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
+    return pdf_of_pages(["\n".join(text_ops).encode("latin-1")], (612, 792))
+
+
+def pdf_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def pdf_of_pages(pages: list[bytes], size: tuple[int, int]) -> bytes:
+    """A PDF of pages of the given content streams, all of one size, in Helvetica (/F1)."""
+    count = len(pages)
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(count))
+    font = 3 + 2 * count
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {count} >>".encode()]
+    for i, stream in enumerate(pages):
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {size[0]} {size[1]}] /Contents {4 + 2 * i} 0 R"
+            f" /Resources << /Font << /F1 {font} 0 R >> >> >>".encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
