@@ -265,11 +265,15 @@ def status(index_dir: Path | None, as_json: bool) -> None:
 @click.option("--query", default=None, help="Words that must all appear in the commitment.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per commitment.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row, for a spreadsheet.")
+@click.option("--progress", is_flag=True,
+              help="With what later documents of the same council report on each, quoted, and the status they state.")
 @_as_option
-def commitments(index_dir, strategy, priority, year, theme, query, as_json, as_csv, as_id) -> None:
+def commitments(index_dir, strategy, priority, year, theme, query, as_json, as_csv, progress, as_id) -> None:
     """List what strategies commit to, by strategy, priority and year, with the source page.
 
-    "Year Two" and "year 2" count from each strategy's own first year.
+    "Year Two" and "year 2" count from each strategy's own first year. With --progress, each
+    commitment comes with the passages of later-dated documents that report on it and the
+    status they state (delivered, on track, delayed, dropped); never a guessed one.
 
     Example:
 
@@ -280,6 +284,19 @@ def commitments(index_dir, strategy, priority, year, theme, query, as_json, as_c
 
     searcher = _seen_as(Searcher.open(_resolve_index(index_dir)), as_id)
     records = find_commitments(searcher, strategy=strategy, priority=priority, year=year, theme=theme, query=query)
+    if progress:
+        from answer.progress import find_progress
+        from answer.terminal import render_progress
+
+        if as_csv:
+            raise click.UsageError("--progress lists quotes under each commitment: use --json or the table.")
+        found = find_progress(searcher, records)
+        if as_json:
+            for item in found:
+                _emit_json(item.as_json())
+        else:
+            click.echo(render_progress(found, color=sys.stdout.isatty()))
+        return
     if as_json:
         for record in records:
             _emit_json(record.as_json())

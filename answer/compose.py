@@ -2,7 +2,7 @@
 
     question + history -> followup.resolve -> split into parts ("who ... and how ...?")
       -> per part: records (commitment/vote questions)
-      -> timewords.scope -> search -> evidence units scored (fitted model) -> refuse.judge
+      -> answer.reading (timewords.scope -> search -> evidence units scored, fitted model) -> refuse.judge
       -> extractive quote (default) or a checked model answer (if an endpoint is configured)
 
 `answer_question` is the one entry point: the CLI's `ask` and the Slack bot both call it.
@@ -14,26 +14,21 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 
-from answer import timewords
 from answer.cite import MARKER, quote_units, strip_markers
-from answer.evidence import Unit, score_units, select, split_units
+from answer.evidence import Unit, select
 from answer.followup import resolve, second_part
 from answer.generate import generate
 from answer.llm import ChatClient
 from answer.models import Answer, Citation, Turn
 from answer.prompts import CANNOT_ANSWER
-from answer.question import QuestionInfo, analyse, split_parts
+from answer.question import split_parts
+from answer.reading import scored_units, understood
 from answer.records import answer_from_records
-from answer.refuse import QuestionSignals, judge, question_signals
+from answer.refuse import judge
 from index.models import Hit
-from index.search import SearchFilters
-from index.vocab import Vocabulary
-from text.acronyms import SEND_ACRONYMS
 
 log = logging.getLogger(__name__)
 
-PASSAGES = 40  # passages read for evidence; the answer quotes a handful of their sentences
-IN_PERIOD = 10  # passages taken from the asked-for period, when the question names one
 CLOSEST = 3  # passages shown when the answer is "not found"
 
 
@@ -50,7 +45,7 @@ def answer_question(searcher, question: str, history: Sequence[Turn] = ()) -> An
 
 
 def _answer(searcher, question: str) -> Answer:
-    info, vocabulary = _understood(searcher, question)
+    info, vocabulary = understood(searcher, question)
     from_records = answer_from_records(searcher, info, vocabulary)
     if from_records is not None:
         if not from_records.found:
@@ -76,29 +71,6 @@ def _answer(searcher, question: str) -> Answer:
     answer.text, answer.citations = quote_units(chosen)
     answer.found = True
     return answer
-
-
-def _understood(searcher, question: str) -> tuple[QuestionInfo, Vocabulary]:
-    info = analyse(question)
-    vocabulary = Vocabulary.live(searcher)
-    info.expand({a: vocabulary.expansion(a) or SEND_ACRONYMS.get(a.upper(), "") for a in info.acronyms})
-    return info, vocabulary
-
-
-def scored_units(
-    searcher, question: str, info: QuestionInfo | None = None, vocabulary: Vocabulary | None = None
-) -> tuple[list[Hit], list[Unit], QuestionSignals]:
-    """The passages read for a question, every unit of them scored by the unit model, and what
-    the index says of the question's words (what bench/fit.py fits the models on)."""
-    if info is None or vocabulary is None:
-        info, vocabulary = _understood(searcher, question)
-    when = timewords.scope(question)
-    hits = _retrieve(searcher, info, when)
-    weights = {stem: vocabulary.idf(word) for stem, word in info.terms.items()}
-    units = [unit for rank, hit in enumerate(hits) for unit in split_units(hit, rank)]
-    signals = question_signals(info, weights, units, vocabulary)
-    score_units(info, units, weights, timewords.boosts(hits, when), signals.per_unit)
-    return hits, units, signals
 
 
 def _joined(first: Answer, second: Answer) -> Answer:
@@ -139,19 +111,6 @@ def _renumbered(line: str, numbers: dict[int, int]) -> str:
     return MARKER.sub(
         lambda m: " [" + ", ".join(str(numbers[int(n)]) for n in m.group(1).split(",")) + "]", line
     )
-
-
-def _retrieve(searcher, info: QuestionInfo, when: timewords.TimeScope) -> list[Hit]:
-    """The passages to read; a named period brings its own best passages in first."""
-    query = info.search_text()
-    hits = searcher.search(query, k=PASSAGES)
-    if not when.has_range:
-        return hits
-    in_period = searcher.search(
-        query, k=IN_PERIOD, filters=SearchFilters(date_from=when.date_from, date_to=when.date_to)
-    )
-    seen = {hit.chunk_id for hit in in_period}
-    return (in_period + [hit for hit in hits if hit.chunk_id not in seen])[:PASSAGES]
 
 
 def _by_evidence(units: list[Unit], hits: list[Hit]) -> list[Hit]:

@@ -10,6 +10,8 @@ by its document and page. If nothing matches well enough, the passage route answ
 Action questions ("which APP actions are still red?", "who leads the post-19 health action?",
 "what's overdue in the WSoA plan?") are answered from the plans' actions with their lead,
 deadline and status as the plan states them; a plan that states no status is said to.
+"What happened to our commitment to 100 extra DSP places?" is answered with the commitment and
+what later documents report on it (answer.progress), a status only where one is stated.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import re
 from answer import timewords
 from answer.cite import citation_for
 from answer.models import Answer, Citation
+from answer.progress import find_progress
 from answer.prompts import CANNOT_ANSWER
 from answer.question import QuestionInfo
 from errors import BadFilter
@@ -45,6 +48,14 @@ LIST = re.compile(
     r"\blist\b|\bwhat are (?:all )?the\b|\ball (?:the )?commitments\b|\bwhat are we doing\b", re.I
 )
 VOTE = re.compile(r"\bvot(?:e|ed|es|ing)\b", re.I)
+# What became of a commitment: "what happened to our commitment to ...", "did we deliver ...",
+# "progress on the promise to ...". Routed here only when a commitment matches the rest.
+PROGRESS_ASKED = re.compile(
+    r"\bwhat(?:'s| has| have)? (?:happened|became|become) (?:to|of|with)\b|\bprogress (?:on|with|against|of)\b|"
+    r"\b(?:did|have|has) (?:we|the council|they) (?:deliver|delivered|do|done|achieve|achieved|meet|met|keep|kept)\b|"
+    r"\bwhere are we (?:on|with)\b|\bhow far\b",
+    re.I,
+)
 ACTION = re.compile(r"\bactions?\b|\boverdue\b", re.I)
 OWNER = re.compile(r"\bwho(?:'s| is| are)? (?:lead|leads|leading|owns|responsible)\b|\b(?:lead|owner) (?:for|of|on)\b", re.I)
 OVERDUE = re.compile(r"\boverdue\b|\bpast (?:its|their|the) (?:deadline|due date)\b|\blate\b", re.I)
@@ -62,6 +73,7 @@ MIN_MATCH = 0.4  # weighted share of the question's other words the best record 
 CLOSE_TO_BEST = 0.8  # further records kept when they match nearly as well
 MAX_LISTED = 12  # commitments listed before "and N more"
 MAX_ANSWERS = 3  # records quoted for a question that asks for one thing
+MAX_PROGRESS = 2  # commitments followed up for a "what happened to ..." question
 
 
 def answer_from_records(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer | None:
@@ -76,6 +88,10 @@ def answer_from_records(searcher, info: QuestionInfo, vocabulary: Vocabulary) ->
     try:
         if VOTE.search(text):
             return _decisions(searcher, info, vocabulary)
+        if PROGRESS_ASKED.search(text):
+            answer = _progress(searcher, info, vocabulary)
+            if answer is not None:
+                return answer
         if ACTION.search(text):
             answer = _actions(searcher, info, vocabulary)
             if answer is not None:
@@ -137,6 +153,35 @@ def _commitments(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer
     if more > 0:
         lines.append(f"... and {more} more commitments on the same pages.")
     return Answer(question=info.text, text="\n".join(lines), found=True, citations=citations.list)
+
+
+def _progress(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer | None:
+    """The commitment the question names, and what later documents of its council report on it."""
+    records = find_commitments(searcher, strategy=_named(info.text, {c.strategy for c in find_commitments(searcher)}))
+    asked = PROGRESS_ASKED.search(info.text)
+    ranked = _rank(info, vocabulary, records, lambda c: " ".join([c.text, c.priority_title, *c.themes]),
+                   slots=asked.group(0) if asked else "")  # fmt: skip
+    if ranked is None or ranked.lacking or not ranked.topic:
+        return None
+    lines, citations = [], _Citations(searcher)
+    for item in find_progress(searcher, ranked.best(MAX_PROGRESS)):
+        c = item.commitment
+        n = citations.add(c.doc, c.page, c.priority_title, c.text)
+        lines.append(f"{_strategy_name(c.strategy)} committed to: {c.text} [{n}]")
+        if not item.links:
+            lines.append("No later document of the same council reports on it.")
+        for link in item.links:
+            m = citations.add(link.doc, link.page, "", link.quote)
+            stated = f" (it states: {link.status})" if link.status else " (it states no status)"
+            lines.append(f"{link.title or link.doc}, {link.date}{stated}: {link.quote} [{m}]")
+    return Answer(question=info.text, text="\n".join(lines), found=True, citations=citations.list)
+
+
+def _strategy_name(name: str) -> str:
+    """ "SEND" -> "The SEND strategy"; a name that says what it is stays as it is."""
+    if re.search(r"\b(?:strateg(?:y|ies)|plan)\b", name, re.I):
+        return name
+    return f"The {name} strategy" if name else "The strategy"
 
 
 def _decisions(searcher, info: QuestionInfo, vocabulary: Vocabulary) -> Answer | None:

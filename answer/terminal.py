@@ -17,6 +17,7 @@ import textwrap
 import click
 
 from answer.models import Answer
+from answer.progress import CommitmentProgress
 from answer.prompts import CLOSEST_PASSAGES
 from answer.render import cells_shown, snippet
 
@@ -43,6 +44,26 @@ def render_answer(answer: Answer, color: bool = False) -> str:
             lines.append(f"  {number}. {hit.citation()}")
             lines.append(_wrapped(snippet(hit.text, answer.resolved_question or answer.question)))
     return "\n".join(lines)
+
+
+def render_progress(progress: list[CommitmentProgress], color: bool = False) -> str:
+    """Each commitment, what became of it as later documents state it, and the quotes that say so."""
+    if not progress:
+        return "No commitments match."
+    bold = (lambda text: click.style(text, bold=True)) if color else (lambda text: text)
+    lines: list[str] = []
+    for item in progress:
+        c = item.commitment
+        where = ", ".join(p for p in (c.strategy, f"priority {c.priority}" if c.priority is not None else "",
+                                      c.year_label or c.year) if p)  # fmt: skip
+        lines += ["", bold(f"{where}: {c.text}") + f" ({c.doc} p.{c.page})", f"  Progress: {item.status}"]
+        for link in item.links:
+            lines.append(f"  - {link.title or link.doc}, {link.date}, p.{link.page}"
+                         + (f" (states: {link.status})" if link.status else ""))  # fmt: skip
+            lines.append(_wrapped(f"“{cells_shown(link.quote)}”"))
+    reported = sum(1 for item in progress if item.links)
+    lines += ["", f"{len(progress)} commitments; {reported} reported on by a later document."]
+    return "\n".join(lines[1:])
 
 
 def _wrapped(text: str) -> str:

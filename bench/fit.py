@@ -8,7 +8,7 @@ is fitted on; test is scored for the report and never chosen by.
        labelled relevant by bench.common.is_relevant; a pairwise logistic regression (a relevant
        candidate against irrelevant ones of the same question), since search only orders one
        question's candidates -> index/ranking.json
-    2. units: every unit of the passages the answer reads (answer.compose.scored_units), labelled
+    2. units: every unit of the passages the answer reads (answer.reading.scored_units), labelled
        relevant when it holds the evidence by the same rule; logistic regression -> answer/weights.json
     3. refusal: a question-level logistic regression over the chosen evidence (answer.refuse), and
        the threshold on it that maximises, on dev, the share of unanswerable questions refused plus the
@@ -34,8 +34,8 @@ from sklearn.linear_model import LogisticRegression
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from answer.cite import quote_units  # noqa: E402
-from answer.compose import scored_units  # noqa: E402
 from answer.evidence import UNIT_FEATURES, WEIGHTS_FILE, select, unit_model  # noqa: E402
+from answer.reading import scored_units  # noqa: E402
 from answer.refuse import REFUSAL_FEATURES, refusal_features, refusal_model  # noqa: E402
 from bench.answers import ANSWER_CHARS  # noqa: E402
 from bench.blind import BLIND_INDEXES, blind_questions, ensure_index  # noqa: E402

@@ -20,8 +20,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from answer.compose import scored_units  # noqa: E402
 from answer.evidence import UNIT_FEATURES  # noqa: E402
+from answer.reading import scored_units  # noqa: E402
 from bench.blind import BLIND_INDEXES, blind_questions, ensure_index  # noqa: E402
 from bench.common import DEFAULT_CORPUS, REPO_ROOT, is_relevant, write_report  # noqa: E402
 from bench.fit import fitted, pairwise_fitted  # noqa: E402

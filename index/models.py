@@ -195,3 +195,4 @@ class IndexedDocument:
     date: str
     path: Path  # where it was ingested from
     passages: int
+    names: tuple[str, ...] = ()  # whose it is (ingest.identity), the name its file or title opens with first

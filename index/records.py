@@ -12,6 +12,7 @@ record (prefix match, so "EHCP" finds "EHCPs").
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import re
 import sqlite3
@@ -239,7 +240,8 @@ def find_actions(
 def _names_plan(action: Action, wanted: str) -> bool:
     """ "APP" names the Accelerated Progress Plan; "progress plan" and the file name do too."""
     folded = _folded(wanted)
-    if folded in _folded(action.plan) or folded in _folded(action.doc):
+    words = re.compile(rf"(?<![a-z0-9]){re.escape(folded)}(?![a-z0-9])")  # whole words: "app" is not "appendix"
+    if words.search(_folded(action.plan)) or words.search(_folded(action.doc)):
         return True
     initials = "".join(word[0] for word in re.findall(r"[A-Za-z][\w'-]*", action.plan)).lower()
     return bool(re.fullmatch(r"[a-z]{2,8}", folded)) and folded in initials
@@ -277,13 +279,14 @@ class Digest:
 
 
 def find_digest(searcher, since: str | None = None) -> Digest:
-    """What came in since `since` (a day, YYYY-MM-DD, YYYY-MM or YYYY); by default, what the most
-    recent ingest that brought anything new brought."""
+    """What came in since `since` (a day, YYYY-MM-DD, YYYY-MM or YYYY, or the exact time a digest
+    started at); by default, what the most recent ingest that brought anything new brought."""
     try:
         rows = _rows(searcher, "SELECT doc_id, doc, title, kind, date, ingested FROM documents ORDER BY doc")
     except sqlite3.OperationalError:  # an index built before ingest times were kept
         return Digest(since=since or "")
-    start = iso_day(since) if since else max((row["ingested"] for row in rows), default="")
+    exact = since and "T" in since and _is_time(since)  # the time a digest started at
+    start = since if exact else iso_day(since) if since else max((row["ingested"] for row in rows), default="")
     chosen = [row for row in rows if start and row["ingested"] >= start]
     docs = {row["doc"] for row in chosen}
     changes = _rows(searcher, "SELECT x.*, d.doc FROM action_changes x JOIN documents d USING (doc_id) "
@@ -295,6 +298,14 @@ def find_digest(searcher, since: str | None = None) -> Digest:
         commitments=[c for c in find_commitments(searcher) if c.doc in docs],
         action_changes=[ActionChange.from_row(r, doc=r["doc"]) for r in changes if r["doc"] in docs],
     )
+
+
+def _is_time(text: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def render_digest(digest: Digest) -> str:

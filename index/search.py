@@ -124,7 +124,8 @@ class Searcher:
         names = DocumentNames(db.execute("SELECT doc_id, names FROM documents").fetchall())
         doc_access = _document_access(db)
         documents = [
-            IndexedDocument(row[0], row[1], row[2] or "", row[3] or "", Path(row[4]), row[5])
+            IndexedDocument(row[0], row[1], row[2] or "", row[3] or "", Path(row[4]), row[5],
+                            tuple(names.names.get(row[0], ())))
             for row in db.execute(
                 "SELECT d.doc_id, d.doc, d.title, d.date, d.path, count(c.chunk_id) FROM documents d "
                 "LEFT JOIN chunks c USING (doc_id) GROUP BY d.doc_id ORDER BY d.doc"

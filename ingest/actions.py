@@ -1,10 +1,13 @@
 """The actions of improvement and action plans, read from their tables.
 
 An action plan is a table with an action column and at least one of a lead, a deadline or a
-status column, found by its header words (ACTION_COLUMNS), not by one council's layout. Its
+status column, found by its header words (ACTION_COLUMNS), not by one council's layout; under a
+heading that names an action plan ("Appendix C - Action Plan"), an action column is enough. A
+column with no header whose cells are all numbers is the actions' reference. Its
 header may sit in the table's first rows (with a second row naming sub-columns, such as
 "SENDIB / Status / RAG rating"); a page that carries on the table without a header takes the
-header of the plan before it when the column count is the same. A row with no action text
+header of the plan before it when the column count is the same (a table with a header row of its
+own is another table). A row with no action text
 carries on the action before it. Status is kept as the plan states it: a status word or a
 colour, spelled out by the plan's own key (a two-column table of statuses and colours) where it
 has one. A status cell that says neither ("See above", empty) is no status: "none stated" is
@@ -29,7 +32,7 @@ ACTION_COLUMNS = (
     (
         "due",
         r"\bmilestones?\b|\bdeadlines?\b|\bdue\b|\btimescales?\b|\btimeframe\b|\bby when\b|"
-        r"\btarget date\b|\bcompletion date\b|\bby date\b|^date$",
+        r"\btarget date\b|\bcompletion date\b|\bby date\b|^date$|^when$|\b(?:suggested|proposed|target) year\b",
     ),
     ("owner", r"\blead\b|\bleads\b|\bowners?\b|\bresponsib|\baccountable\b|^who\b|\bby whom\b"),
     ("progress", r"\bprogress\b|\bupdate\b|\bcommentary\b|\bcomments?\b"),
@@ -47,7 +50,10 @@ KEY_ENTRY = re.compile(  # "Green = On track", "Amber - some slippage;" in a key
 )
 LEADING_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})?)[.)]?\s+(?=\S)")
 PLAN_TITLE = re.compile(r"\b(?:plan|programme|statement of action|wsoa|app)\b", re.I)
+ACTION_PLAN_TITLE = re.compile(r"\baction plan\b|\bstatement of action\b", re.I)  # where an action column is enough
+REF_CELL = re.compile(r"^\d{1,2}(?:\.\d{1,2})?\.?$")
 PLAN_TITLE_MAX_CHARS = 120
+PLAN_TITLE_MAX_WORDS = 12  # a longer line is running text that mentions a plan, not its title
 MONTH = {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 DUE_DATE = re.compile(
     r"\b(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*['’]?(\d{4}|\d{2})\b"
@@ -75,7 +81,11 @@ def extract_actions(document: ParsedDocument) -> list[Action]:
     for page in document.pages:
         for item in reading_order(page):
             if isinstance(item, Line):
-                if PLAN_TITLE.search(item.text) and len(item.text) <= PLAN_TITLE_MAX_CHARS:
+                if (
+                    PLAN_TITLE.search(item.text)
+                    and len(item.text) <= PLAN_TITLE_MAX_CHARS
+                    and len(item.text.split()) <= PLAN_TITLE_MAX_WORDS
+                ):
                     title_above = item.text.strip()
                 continue
             found = _plan_of(item, title_above, plan)
@@ -92,8 +102,9 @@ def _plan_of(table: Table, title_above: str, previous: _Plan | None) -> tuple[_P
     rows = [table.header, *table.rows] if table.header else list(table.rows)
     for index, row in enumerate(rows[:3]):
         columns = _columns(row)
-        if "action" in columns and {"owner", "due", "status"} & set(columns):
+        if "action" in columns and ({"owner", "due", "status"} & set(columns) or ACTION_PLAN_TITLE.search(title_above)):
             body = rows[index + 1 :]
+            _add_unheaded_ref(columns, row, body)
             while body and _sub_header(body[0]):
                 for position, cell in enumerate(body[0]):
                     field = _field(cell)
@@ -101,7 +112,8 @@ def _plan_of(table: Table, title_above: str, previous: _Plan | None) -> tuple[_P
                         columns.setdefault(field, []).append(position)
                 body = body[1:]
             return _Plan(title_above, columns, len(row), table.page), body
-    headed = any(sum(map(len, _columns(row).values())) >= 2 for row in rows[:3])  # another table's header
+    # another table's header: two known column names, or a header row of its own
+    headed = bool(table.header) or any(sum(map(len, _columns(row).values())) >= 2 for row in rows[:3])
     if (
         previous is not None
         and rows
@@ -111,6 +123,17 @@ def _plan_of(table: Table, title_above: str, previous: _Plan | None) -> tuple[_P
     ):
         return replace(previous, page=table.page), rows  # the plan's table run on over the page, no header
     return None
+
+
+def _add_unheaded_ref(columns: dict[str, list[int]], header: list[str], body: list[list[str]]) -> None:
+    """A column without a header whose every filled cell is a number ("1", "2.3") numbers the actions."""
+    if "ref" in columns:
+        return
+    for position, name in enumerate(header):
+        cells = [row[position].strip() for row in body if position < len(row) and row[position].strip()]
+        if not name.strip() and cells and all(REF_CELL.match(cell) for cell in cells):
+            columns["ref"] = [position]
+            return
 
 
 def _columns(row: list[str]) -> dict[str, list[int]]:

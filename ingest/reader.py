@@ -34,8 +34,9 @@ from ingest.structure import document_blocks
 # such as an appendix, headed by its own title, not by the last section before it; 6: a ruled
 # table's row run on over a page break read as a row, the rule the break left out drawn in, and
 # action plans' actions read; 7: every bullet of a strategy's year column a commitment, with or
-# without "We will").
-READER_VERSION = "7"
+# without "We will"; 8: an action column under an "Action Plan" heading is an action plan, a
+# "Suggested Year" its deadline, a number column without a header its references).
+READER_VERSION = "8"
 
 
 @dataclass

@@ -15,17 +15,19 @@ from slack_sdk.models.blocks import ContextActionsBlock, FeedbackButtonObject, F
 
 from answer.models import Answer, Citation
 from answer.render import cells_shown
-from index.models import Commitment, Decision, Hit
+from index.models import Action, Decision, Hit
 from index.records import Digest
 from slackbot.mrkdwn import escape, link
 from slackbot.replies import (
     AnswerReply,
     NoticeReply,
+    Record,
     RecordsReply,
     Reply,
     SourcesReply,
-    decision_outcome,
     group_heading,
+    record_details,
+    record_text,
 )
 
 ACTION_FEEDBACK = "feedback"  # Slack's feedback buttons; the value says "helpful:<turn>" or "not_helpful:<turn>"
@@ -41,6 +43,7 @@ FEEDBACK_REASONS = {
 }
 ACTION_MORE_SOURCES = "more_sources"
 ACTION_MORE_RECORDS = "more_records"
+ACTION_MORE_DIGEST = "more_digest"  # the digest's next page, shown to whoever clicks
 ACTION_RECORDS_CSV = "records_csv"
 
 SECTION_LIMIT = 3000  # characters of one section block's text
@@ -245,14 +248,15 @@ def feedback_for_admins(question: str, answer: str, user: str, reason: str, deta
     return {"text": text, "blocks": _sections("\n".join(lines))}
 
 
-def _record_line(record: Commitment | Decision, links: DocumentLinks) -> str:
+def _record_line(record: Record, links: DocumentLinks) -> str:
     """One record as one bullet, cited: "• We will … (_s.pdf, p.17_)"."""
-    parts = [escape(record.text)]
+    parts = [escape(record_text(record))]
     if isinstance(record, Decision):
         item = f"item {record.item}: {record.item_title}" if record.item else record.item_title
         parts = ([f"*{escape(item)}*"] if item else []) + parts
-        if decision_outcome(record):
-            parts.append(f"Outcome: {escape(decision_outcome(record))}")
+    if isinstance(record, Action) and record.ref:
+        parts = [f"*{escape(record.ref)}*"] + parts
+    parts += [escape(detail) for detail in record_details(record) if detail]
     source = f"_{document_link(links, record.doc, record.page, record.doc)}, p.{record.page}_"
     return "• " + " ".join(parts) + f" ({source})"
 
@@ -301,16 +305,17 @@ def _notice(reply: NoticeReply) -> dict:
     }
 
 
-def digest_message(digest: Digest, links: DocumentLinks | None = None) -> dict:
+def digest_message(digest: Digest, links: DocumentLinks | None = None, page: int = 1) -> dict:
     """What an ingest brought, as one message: the documents, then their decisions with votes, new
-    commitments and the actions of updated plans whose status moved, each line with its source;
-    a long list shows its first DIGEST_ITEMS and counts the rest."""
+    commitments and the actions of updated plans whose status moved, each line with its source.
+    Long lists are paged: each page shows the next DIGEST_ITEMS of every kind, counts what is left,
+    and has a "More" button for the next page."""
     links = links or DocumentLinks()
 
     def source(doc: str, page: int) -> str:
         return f"_{document_link(links, doc, page, doc)}, p.{page}_"
 
-    def record(r: Commitment | Decision) -> str:  # "• SEND priority 2: …, Year Two: We will … (_source_)"
+    def record(r: Record) -> str:  # "• SEND priority 2: …, Year Two: We will … (_source_)"
         return f"• {escape(group_heading(r))}: {_record_line(r, links).removeprefix('• ')}"
 
     def document(d: dict) -> str:
@@ -327,10 +332,18 @@ def digest_message(digest: Digest, links: DocumentLinks | None = None) -> dict:
         ("Actions that changed", [changed(a) for a in digest.action_changes]),
     ]
     counted = f"{len(digest.documents)} document{'s' if len(digest.documents) != 1 else ''} since {digest.since[:10]}"
+    start, end = (page - 1) * DIGEST_ITEMS, page * DIGEST_ITEMS
+    if page > 1:
+        counted += f", page {page}"
     message_blocks = [{"type": "header", "text": {"type": "plain_text", "text": DIGEST_TITLE}}, _context(counted)]
     for title, lines in kinds:
-        if lines:
-            shown = lines[:DIGEST_ITEMS]
-            more = f"\n_… and {len(lines) - len(shown)} more_" if len(lines) > len(shown) else ""
+        shown = lines[start:end]
+        if shown:
+            more = f"\n_… and {len(lines) - end} more_" if len(lines) > end else ""
             message_blocks += _sections(f"*{title}* ({len(lines)})\n" + "\n".join(shown) + more)
+    if any(len(lines) > end for _, lines in kinds):
+        value = json.dumps({"since": digest.since, "page": page + 1})
+        message_blocks = message_blocks[:49] + [
+            {"type": "actions", "elements": [_button("More", ACTION_MORE_DIGEST, value)]}
+        ]
     return {"text": f"{DIGEST_TITLE}: {counted}", "blocks": message_blocks[:50]}

@@ -17,14 +17,22 @@ from pathlib import Path
 from answer.models import Answer, Citation
 from errors import IndexMissing, NotAllowed, SendBotError
 from index.audience import PUBLIC, Audience
-from index.models import Commitment, Decision
-from index.records import write_commitments_csv, write_decisions_csv
+from index.models import Action, Commitment, Decision
+from index.records import write_actions_csv, write_commitments_csv, write_decisions_csv
 from settings import Settings
 from slackbot import request_words
 from slackbot.feedback import record_feedback, record_reason
-from slackbot.filters import parse_commitment_filters, parse_decision_filters
+from slackbot.filters import parse_action_filters, parse_commitment_filters, parse_decision_filters
 from slackbot.library import Library
-from slackbot.replies import AnswerReply, NoticeReply, RecordsReply, Reply, SourcesReply, group_heading
+from slackbot.replies import (
+    AnswerReply,
+    NoticeReply,
+    Record,
+    RecordsReply,
+    Reply,
+    SourcesReply,
+    group_heading,
+)
 from slackbot.request_words import Request
 from slackbot.threads import ThreadMemory
 from slackbot.uploads import IncomingFile, check_name, receive, remember_upload
@@ -52,6 +60,7 @@ HELP_LINES = [
         " priority, year in any spelling; other words search)."
     ),
     ("`decisions Schools Forum de-delegation`: meeting decisions (body, date or year; other words search)."),
+    "`actions APP red`: an action plan's actions (plan name or initials, status or colour, `lead <name>`).",
     "`status`: what is indexed. `help`: this message.",
     "Admins: `ingest` re-reads the documents folder; DM me a PDF or Word file to add it.",
 ]
@@ -62,6 +71,12 @@ NO_INDEX_YET = (
     " or by sending me a PDF or Word file in a DM."
 )
 ADMIN_VERBS = {request_words.INGEST}
+# The record listings, each with how its spreadsheet is written.
+LISTINGS = {
+    request_words.COMMITMENTS: write_commitments_csv,
+    request_words.DECISIONS: write_decisions_csv,
+    request_words.ACTIONS: write_actions_csv,
+}
 FEEDBACK_THANKS = {
     "helpful": "Thanks, glad it helped.",
     "not_helpful": "Thanks, noted.",
@@ -110,10 +125,8 @@ class Conversation:
         try:
             if request.verb == request_words.ASK:
                 return self._ask(requester, request.text, thread)
-            if request.verb == request_words.COMMITMENTS:
-                return self._commitments(request, requester.audience)
-            if request.verb == request_words.DECISIONS:
-                return self._decisions(request, requester.audience)
+            if request.verb in LISTINGS:
+                return _page(request.verb, *self._matching(request, requester.audience), request)
             if request.verb == request_words.STATUS:
                 return NoticeReply("Index status", self.library.status_lines(requester.audience))
             if request.verb == request_words.INGEST:
@@ -127,11 +140,13 @@ class Conversation:
         turn_id = self.memory.remember(thread, requester.user, answer, requester.message)
         return AnswerReply(answer, turn_id)
 
-    def _commitments(self, request: Request, audience: Audience) -> RecordsReply:
-        return _page(request_words.COMMITMENTS, *self._matching_commitments(request, audience), request)
-
-    def _decisions(self, request: Request, audience: Audience) -> RecordsReply:
-        return _page(request_words.DECISIONS, *self._matching_decisions(request, audience), request)
+    def _matching(self, request: Request, audience: Audience) -> tuple[str, list[Record]]:
+        """The listing's filters in words, and every record they match."""
+        if request.verb == request_words.COMMITMENTS:
+            return self._matching_commitments(request, audience)
+        if request.verb == request_words.ACTIONS:
+            return self._matching_actions(request, audience)
+        return self._matching_decisions(request, audience)
 
     def _matching_commitments(self, request: Request, audience: Audience) -> tuple[str, list[Commitment]]:
         filters = parse_commitment_filters(request.text, self.library.strategy_names(audience))
@@ -141,13 +156,14 @@ class Conversation:
         filters = parse_decision_filters(request.text, self.library.body_names(audience))
         return filters.describe(), self.library.decisions(filters, audience)
 
+    def _matching_actions(self, request: Request, audience: Audience) -> tuple[str, list[Action]]:
+        filters = parse_action_filters(request.text, self.library.plan_names(audience))
+        return filters.describe(), self.library.actions(filters, audience)
+
     def records_csv(self, requester: Requester, request: Request) -> tuple[str, str]:
         """Every record a listing matches, as a spreadsheet: (file name, CSV text)."""
         out = io.StringIO()
-        if request.verb == request_words.COMMITMENTS:
-            write_commitments_csv(self._matching_commitments(request, requester.audience)[1], out)
-        else:
-            write_decisions_csv(self._matching_decisions(request, requester.audience)[1], out)
+        LISTINGS[request.verb](self._matching(request, requester.audience)[1], out)
         return f"{request.verb}.csv", out.getvalue()
 
     def refusal(self, requester: Requester, request: Request) -> NoticeReply | None:

@@ -321,6 +321,21 @@ def show_more_records(
     )
 
 
+def show_more_digest(
+    services: Services, client: WebClient, respond: Respond, *, user: str, channel: str, value: str
+) -> None:
+    """The digest's next page, shown to whoever clicked, as their conversation may see it."""
+
+    def next_page() -> None:
+        wanted = json.loads(value)
+        audience = services.audiences.for_conversation(client, channel, user)
+        digest = services.conversation.library.digest(audience, since=str(wanted["since"]))
+        respond(response_type="ephemeral", replace_original=False,
+                **blocks.digest_message(digest, services.links(), page=int(wanted["page"])))  # fmt: skip
+
+    services.submit(next_page)
+
+
 def send_records_csv(services: Services, client: WebClient, *, user: str, channel: str, value: str) -> None:
     """A listing's every record as a CSV file, uploaded to the conversation it was clicked in (whose
     access it follows), or to the person's DM when Slack does not say which."""

@@ -1,9 +1,11 @@
-"""Turning the words after `commitments` / `decisions` into record filters.
+"""Turning the words after `commitments` / `decisions` / `actions` into record filters.
 
 "SEND priority 2 year 2023-24 EHCP" -> strategy SEND, priority 2, year 2023-2024, query
 "EHCP". Years come in many spellings ("2023-24", "2023/24", "2023 to 2024", "Year Two",
 "year 2", "second year"); strategy and body names are recognised from the names the
 index actually holds, so the parser never needs a list of councils' committees.
+"APP red lead Jane" -> plan APP, status red, owner "Jane": a plan by a word of its name or its
+initials, a status by the words plans state it in (text.statuses), an owner after "lead"/"owner".
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from text.statuses import STATUS
 from text.years import NUMBER_PATTERN, RELATIVE_YEAR, number_value
 
 YEAR_NAMES = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five"}
@@ -37,7 +40,7 @@ GENERIC_WORDS = frozenset({
     "forum", "panel", "meeting", "year", "years", "priority", "priorities",
 })
 FILLER_WORDS = frozenset({
-    "a", "an", "and", "of", "the", "for", "in", "on", "to", "with", "about", "from", "by", "at",
+    "a", "an", "and", "of", "the", "for", "in", "on", "to", "with", "about", "from", "by", "at", "all",
 })
 # fmt: on
 
@@ -92,6 +95,25 @@ class DecisionFilters:
                 if part
             )
         parts = [self.body or "", when, f"“{self.query}”" if self.query else ""]
+        return ", ".join(part for part in parts if part) or "all"
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    plan: str | None = None
+    status: str | None = None  # a status word or colour, or "none" for "none stated"
+    owner: str | None = None
+    due_before: str | None = None  # ISO day: "overdue" is due before today
+    query: str | None = None
+
+    def describe(self) -> str:
+        parts = [
+            self.plan or "",
+            f"status {self.status}" if self.status else "",
+            f"led by {self.owner}" if self.owner else "",
+            f"due before {self.due_before}" if self.due_before else "",
+            f"“{self.query}”" if self.query else "",
+        ]
         return ", ".join(part for part in parts if part) or "all"
 
 
@@ -249,3 +271,36 @@ def parse_decision_filters(text: str, bodies: Iterable[str] = ()) -> DecisionFil
     body, rest = _take_body(text, bodies)
     date_from, date_to, rest = _take_dates(rest)
     return DecisionFilters(body=body, date_from=date_from, date_to=date_to, query=_query(rest))
+
+
+_NO_STATUS = re.compile(r"\b(?:no status|none stated|status none|blank)\b", re.IGNORECASE)
+_OWNER = re.compile(r"\b(?:lead|led by|owner|owned by)\s+(.+)$", re.IGNORECASE)
+_OVERDUE = re.compile(r"\b(?:overdue|late|past (?:the |its )?deadline)\b", re.IGNORECASE)
+
+
+def parse_action_filters(text: str, plans: Iterable[str] = (), today: date | None = None) -> ActionFilters:
+    """`plans` are the plan names in the index; a word of one of them, or their initials, is the plan.
+    "overdue" asks for deadlines before `today`, not for a status word."""
+    rest, owner, due_before = text, None, None
+    if match := _OWNER.search(rest):
+        owner, rest = match.group(1).strip(), rest[: match.start()]
+    if match := _OVERDUE.search(rest):
+        due_before, rest = (today or date.today()).isoformat(), _cut(rest, match)
+    status = None
+    if match := _NO_STATUS.search(rest) or STATUS.search(rest):
+        status = "none" if _NO_STATUS.match(match.group()) else match.group().lower()
+        rest = _cut(rest, match)
+    initials = ["".join(w[0] for w in _WORD.findall(name)).lower() for name in plans]
+    vocabulary = _vocabulary(plans)
+    plan = None
+    for word_match in _WORD.finditer(rest):
+        word = word_match.group().lower()
+        named = vocabulary.get(word)
+        abbreviates = (
+            re.fullmatch(r"[a-z]{3,8}", word) and word not in FILLER_WORDS and any(word in i for i in initials)
+        )  # "APP", "WSoA"
+        if abbreviates or named:
+            plan = word_match.group() if abbreviates or len(named) > 1 else next(iter(named))
+            rest = rest[: word_match.start()] + " " + rest[word_match.end() :]
+            break
+    return ActionFilters(plan=plan, status=status, owner=owner, due_before=due_before, query=_query(rest))

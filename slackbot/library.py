@@ -18,12 +18,12 @@ from answer.compose import answer_question
 from answer.models import Answer, Turn
 from errors import IngestBusy
 from index.audience import EVERYONE, PUBLIC, Audience
-from index.models import Commitment, Decision, Hit, IndexedDocument
-from index.records import Digest, find_commitments, find_decisions, find_digest
+from index.models import Action, Commitment, Decision, Hit, IndexedDocument
+from index.records import Digest, find_actions, find_commitments, find_decisions, find_digest
 from index.search import Searcher
 from index.store import IndexStatus, index_status
 from ingest.pipeline import IngestReport, Progress, ingest_paths
-from slackbot.filters import CommitmentFilters, DecisionFilters
+from slackbot.filters import ActionFilters, CommitmentFilters, DecisionFilters
 
 log = logging.getLogger(__name__)
 
@@ -84,14 +84,29 @@ class Library:
                 query=filters.query,
             )
 
-    def digest(self, audience: Audience) -> Digest:
-        """What the latest ingest brought, as `audience` may see it."""
+    def actions(self, filters: ActionFilters, audience: Audience) -> list[Action]:
         with self._lock:
-            return find_digest(self._get_searcher().seen_by(audience))
+            return find_actions(
+                self._get_searcher().seen_by(audience),
+                plan=filters.plan,
+                status=filters.status,
+                owner=filters.owner,
+                due_before=filters.due_before,
+                query=filters.query,
+            )
+
+    def digest(self, audience: Audience, since: str | None = None) -> Digest:
+        """What the latest ingest (or everything since `since`) brought, as `audience` may see it."""
+        with self._lock:
+            return find_digest(self._get_searcher().seen_by(audience), since)
 
     def strategy_names(self, audience: Audience) -> list[str]:
         """The strategies the index holds commitments of, for recognising them in a request."""
         return sorted({record.strategy for record in self.commitments(CommitmentFilters(), audience)})
+
+    def plan_names(self, audience: Audience) -> list[str]:
+        """The action plans the index holds actions of."""
+        return sorted({record.plan for record in self.actions(ActionFilters(), audience)})
 
     def body_names(self, audience: Audience) -> list[str]:
         """The meeting bodies the index holds decisions of."""

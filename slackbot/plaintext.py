@@ -5,16 +5,18 @@ from __future__ import annotations
 import textwrap
 
 from answer.render import cells_shown
-from index.models import Commitment, Decision, Hit
+from index.models import Hit
 from slackbot.blocks import CLOSEST_PASSAGES
 from slackbot.replies import (
     AnswerReply,
     NoticeReply,
+    Record,
     RecordsReply,
     Reply,
     SourcesReply,
-    decision_outcome,
+    record_details,
     record_heading,
+    record_text,
 )
 
 INDENT = "    "
@@ -57,10 +59,9 @@ def _answer(reply: AnswerReply) -> str:
     return "\n".join(lines)
 
 
-def _record(record: Commitment | Decision) -> str:
-    lines = [f"- {record_heading(record)}", _quote(record.text)]
-    if isinstance(record, Decision) and decision_outcome(record):
-        lines.append(f"{INDENT}  Outcome: {decision_outcome(record)}")
+def _record(record: Record) -> str:
+    lines = [f"- {record_heading(record)}", _quote(record_text(record))]
+    lines += [f"{INDENT}  {detail}" for detail in record_details(record) if detail]
     lines.append(f"{INDENT}  {record.doc}, p.{record.page}")
     return "\n".join(lines)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from answer.models import Answer
-from index.models import Commitment, Decision, Hit
+from index.models import NONE_STATED, Action, Commitment, Decision, Hit
 from slackbot import request_words
 
 
@@ -23,11 +23,11 @@ class AnswerReply:
 
 @dataclass
 class RecordsReply:
-    """One page of commitments or decisions matching the filters."""
+    """One page of commitments, decisions or plan actions matching the filters."""
 
-    kind: str  # request_words.COMMITMENTS or request_words.DECISIONS
+    kind: str  # request_words.COMMITMENTS, DECISIONS or ACTIONS
     filters: str  # the filters in words, e.g. "SEND, priority 2, 2023-2024"
-    records: list[Commitment] | list[Decision]
+    records: list[Commitment] | list[Decision] | list[Action]
     total: int
     page: int
     start: int  # how many records come before this page
@@ -44,7 +44,7 @@ class RecordsReply:
     @property
     def counted(self) -> str:
         """E.g. "No commitments match", "1 decision matches", "9 commitments match"."""
-        noun = "commitment" if self.kind == request_words.COMMITMENTS else "decision"
+        noun = {request_words.COMMITMENTS: "commitment", request_words.ACTIONS: "action"}.get(self.kind, "decision")
         if self.total == 1:
             return f"1 {noun} matches"
         return f"{self.total or 'No'} {noun}s match"
@@ -55,10 +55,16 @@ class RecordsReply:
         return f"{self.first_number}–{self.first_number + len(self.records) - 1}"
 
 
-def record_heading(record: Commitment | Decision) -> str:
-    """The line naming a record, e.g. "SEND priority 2: Effective, Year Two (2022-2023)" or
-    "Schools' Forum, 2024-02-13, item 3: De-Delegation for School Improvement"."""
-    if isinstance(record, Commitment):
+Record = Commitment | Decision | Action
+
+
+def record_heading(record: Record) -> str:
+    """The line naming a record, e.g. "SEND priority 2: Effective, Year Two (2022-2023)",
+    "Schools' Forum, 2024-02-13, item 3: De-Delegation for School Improvement" or
+    "Accelerated Progress Plan, Lack of Joint Commissioning, action 1.1"."""
+    if isinstance(record, Action):
+        parts = [record.plan, record.area, f"action {record.ref}" if record.ref else ""]
+    elif isinstance(record, Commitment):
         priority = f"priority {record.priority}" if record.priority is not None else ""
         named = " ".join(part for part in (record.strategy, priority) if part) or "Commitment"
         parts = [f"{named}: {record.priority_title}" if record.priority_title else named]
@@ -69,11 +75,30 @@ def record_heading(record: Commitment | Decision) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def group_heading(record: Commitment | Decision) -> str:
-    """The heading records are listed under: a strategy's priority in one year, or a meeting."""
+def group_heading(record: Record) -> str:
+    """The heading records are listed under: a strategy's priority in one year, a meeting, or a
+    plan's area."""
     if isinstance(record, Commitment):
         return record_heading(record)
+    if isinstance(record, Action):
+        return ", ".join(part for part in (record.plan, record.area) if part)
     return ", ".join(part for part in (record.body, record.date) if part)
+
+
+def record_text(record: Record) -> str:
+    """The record's own words: the commitment, the decision, the action."""
+    return record.action if isinstance(record, Action) else record.text
+
+
+def record_details(record: Record) -> list[str]:
+    """What follows the record's words: a decision's outcome and vote; an action's lead, deadline
+    and status as the plan states them."""
+    if isinstance(record, Action):
+        return [f"Lead: {record.owner}" if record.owner else "", f"Due: {record.due}" if record.due else "",
+                f"Status: {record.status or NONE_STATED}"]  # fmt: skip
+    if isinstance(record, Decision) and decision_outcome(record):
+        return [f"Outcome: {decision_outcome(record)}"]
+    return []
 
 
 def decision_outcome(record: Decision) -> str:

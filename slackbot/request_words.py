@@ -12,6 +12,7 @@ from dataclasses import dataclass
 ASK = "ask"
 COMMITMENTS = "commitments"
 DECISIONS = "decisions"
+ACTIONS = "actions"
 HELP = "help"
 STATUS = "status"
 INGEST = "ingest"
@@ -19,6 +20,7 @@ INGEST = "ingest"
 # Words that start a record listing (the rest are its filters).
 LISTING_WORDS = {"commitments": COMMITMENTS, "commitment": COMMITMENTS}
 LISTING_WORDS |= {"decisions": DECISIONS, "decision": DECISIONS}
+LISTING_WORDS |= {"actions": ACTIONS}
 # Words that are a command only when they are the whole message ("help with transport?" is a question).
 ALONE_WORDS = {"help": HELP, "?": HELP, "status": STATUS, "ingest": INGEST}
 

@@ -1,6 +1,7 @@
-"""`bot.py actions`: the actions of action plans as records, from the published Accelerated Progress
-Plan (checked against tests/fixtures/gold_app_actions.csv, written by reading its pages) and from two
-synthetic plans in other layouts (tests/action_plans.py), through the real ingest and CLI."""
+"""`bot.py actions`: the actions of action plans as records, from the published plans of the shared
+corpus (checked against tests/fixtures/gold_action_plans.csv, written by someone who read every page of
+every PDF and never the code; its notes are gold_action_plans.md) and from two synthetic plans in
+other layouts (tests/action_plans.py), through the real ingest and CLI."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from bot import cli
 from ingest.actions import due_date, stated_status
 
 AGENDA_PACK = "Leicester-CYPE-Scrutiny-2021-09-02 - Agenda pack.pdf"
-GOLD = Path(__file__).parent / "fixtures" / "gold_app_actions.csv"
+GOLD = Path(__file__).parent / "fixtures" / "gold_action_plans.csv"
+IRO_PLAN = "IRO Service Continuing Priorities"  # no lead, deadline or status column: not read as a plan
 
 
 def run(index, *args: str) -> str:
@@ -49,23 +51,25 @@ def plans_index(tmp_path_factory, embedder) -> Path:
     return index_dir
 
 
-def test_the_accelerated_progress_plans_actions_match_the_gold_list(corpus_index):
+def test_the_corpus_action_plans_match_the_independent_gold_list(corpus_index):
     with GOLD.open(newline="", encoding="utf-8") as handle:
         gold = list(csv.DictReader(handle))
-    found = [r for r in records(corpus_index, "--plan", "APP") if r["doc"] == AGENDA_PACK]
-    matched = [
-        (g, r) for g in gold for r in found
-        if r["ref"] == g["ref"] and words(r["action"]).startswith(words(g["action_starts"]))
-    ]  # fmt: skip
-    assert len(matched) / len(gold) >= 0.95  # recall
-    assert len(matched) / len(found) >= 0.95  # precision
-    right_owner = sum(" ".join(r["owner"].split()) == g["owner"] for g, r in matched)
-    right_status = sum(r["status"] == g["status"] for g, r in matched)
-    right_due = sum(r["due"] == g["due"] for g, r in matched)
-    assert right_owner / len(matched) >= 0.95
-    assert right_status == len(matched), "the plan prints a status key but leaves its status cells empty"
-    assert right_due / len(matched) >= 0.95
-    assert {r["plan"] for r in found} == {"Accelerated Progress Plan - Improvement Actions Summary"}
+    found = records(corpus_index)
+    unmatched, matched = list(found), []
+    for g in gold:
+        hit = next((r for r in unmatched if r["doc"] == g["doc"] and r["ref"] == g["ref"]
+                    and words(r["action"]).startswith(words(g["action_starts"]))), None)  # fmt: skip
+        if hit is not None:
+            unmatched.remove(hit)
+            matched.append((g, hit))
+    assert unmatched == []  # precision 1: every action read is one the gold list has
+    missed = [g for g in gold if all(g is not m for m, _ in matched)]
+    assert all(g["plan"].startswith(IRO_PLAN) for g in missed)  # recall: every action of the other plans
+    assert len(matched) / len(gold) >= 0.85
+    for field in ("owner", "due"):
+        assert sum(words(r[field]) == words(g[field]) for g, r in matched) / len(matched) >= 0.95, field
+    stated = [(g["status"] or "none stated", r["status"]) for g, r in matched]
+    assert all(g == r for g, r in stated), "no plan read states a status: the APP prints a key, empty cells"
 
 
 def test_an_action_that_fills_a_page_of_its_own_is_read(corpus_index):
@@ -168,10 +172,15 @@ def test_asking_for_a_status_a_plan_never_states_says_so_rather_than_guessing(co
     assert answer["citations"][0]["doc"] == AGENDA_PACK and answer["citations"][0]["page"] == 101
 
 
-def test_a_question_about_a_plan_whose_actions_are_not_indexed_goes_to_the_passages(corpus_index):
-    """The LLR joint commissioning strategy's action plan is prose, not an action table."""
+def test_an_action_plan_titled_by_its_heading_alone_is_read_with_its_timescales(corpus_index):
+    """The LLR joint commissioning strategy's Appendix C has an Action column and, in its second
+    table, a Suggested Year; no lead or status column."""
+    short_breaks = [r for r in records(corpus_index, "--query", "short breaks respite")]
+    assert [(r["plan"], r["due"], r["page"]) for r in short_breaks] == [("Appendix C - Action Plan", "Year 2", 82)]
     answer = ask(
         corpus_index,
         "In which year of the LLR joint commissioning action plan is the review of short breaks?",
     )
-    assert "Accelerated Progress Plan" not in answer["answer"]
+    [line] = [line for line in answer["answer"].splitlines() if "Jointly review short breaks" in line]
+    assert "Year 2" in line and "Accelerated Progress Plan" not in answer["answer"]
+    assert (answer["citations"][0]["doc"], answer["citations"][0]["page"]) == (AGENDA_PACK, 82)

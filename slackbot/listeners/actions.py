@@ -1,5 +1,5 @@
 """Buttons under answers and listings: Slack's feedback buttons (and the "not helpful" form they
-open), more sources, share in thread, more records."""
+open), more sources, share in thread, more records, the digest's next page."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from slackbot import delivery
 from slackbot.blocks import (
     ACTION_FEEDBACK,
     ACTION_HELPFUL,
+    ACTION_MORE_DIGEST,
     ACTION_MORE_RECORDS,
     ACTION_MORE_SOURCES,
     ACTION_NOT_HELPFUL,
@@ -27,6 +28,7 @@ def register(app: App) -> None:
     app.action(ACTION_NOT_HELPFUL)(mark_not_helpful)
     app.action(ACTION_MORE_SOURCES)(show_more_sources)
     app.action(ACTION_MORE_RECORDS)(show_more_records)
+    app.action(ACTION_MORE_DIGEST)(show_more_digest)
     app.action(ACTION_SHARE)(share_answer)
     app.action(ACTION_RECORDS_CSV)(send_records_csv)
 
@@ -104,6 +106,13 @@ def show_more_records(
         user=body["user"]["id"],
         channel=clicked_in(body),
         value=action["value"],
+    )
+
+
+def show_more_digest(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
+    ack()
+    delivery.show_more_digest(
+        context[SERVICES], client, respond, user=body["user"]["id"], channel=clicked_in(body), value=action["value"]
     )
 
 

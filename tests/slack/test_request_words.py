@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from slackbot.filters import (
+    ActionFilters,
     CommitmentFilters,
     DecisionFilters,
     normalise_year,
+    parse_action_filters,
     parse_commitment_filters,
     parse_decision_filters,
 )
@@ -28,6 +32,7 @@ BODIES = [
         ("ask how did Schools Forum vote?", Request("ask", "how did Schools Forum vote?")),
         ("commitments SEND priority 2", Request("commitments", "SEND priority 2")),
         ("Decisions: de-delegation", Request("decisions", "de-delegation")),
+        ("actions APP red", Request("actions", "APP red")),
         ("help", Request("help")),
         ("", Request("help")),
         ("ask", Request("help")),
@@ -101,9 +106,29 @@ def test_decision_words_become_body_dates_and_query(words, expected):
     assert parse_decision_filters(words, BODIES) == expected
 
 
+PLANS = ["Leicester City SEND Accelerated Progress Plan", "Written Statement of Action"]
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("APP red", ActionFilters("APP", "red")),
+        ("wsoa on track lead Jane Smith", ActionFilters("wsoa", "on track", "Jane Smith")),
+        ("APP no status", ActionFilters("APP", "none")),
+        ("accelerated EHCP", ActionFilters(PLANS[0], query="EHCP")),
+        ("in the app", ActionFilters("app")),  # "in" and "the" are in no plan's initials
+        ("overdue transport", ActionFilters(due_before="2026-12-04", query="transport")),
+        ("all", ActionFilters()),
+    ],
+)  # fmt: skip
+def test_action_words_become_plan_status_owner_and_query(words, expected):
+    assert parse_action_filters(words, PLANS, today=date(2026, 12, 4)) == expected
+
+
 def test_filters_describe_themselves_for_the_reply_heading():
     assert (
         CommitmentFilters("SEND", 2, "2023-2024", "EHCP").describe() == "SEND, priority 2, 2023-2024, “EHCP”"
     )
     assert DecisionFilters("Cabinet", "2024-02-13", "2024-02-13").describe() == "Cabinet, 2024-02-13"
     assert DecisionFilters().describe() == "all"
+    assert ActionFilters("APP", "red", "Jane").describe() == "APP, status red, led by Jane"

@@ -496,3 +496,26 @@ def test_outside_the_allowed_channels_the_asker_is_told_privately(start_bot, fak
     assert note.body["text"] == blocks.CHANNEL_NOT_ALLOWED
     assert fake_slack.final_reply("C2", allowed["ts"])
     assert not posts_in_thread(fake_slack, "C3", None)
+
+
+def test_a_plan_s_actions_are_listed_with_lead_deadline_and_status_as_the_plan_states_them(start_bot, fake_slack):
+    bot = start_bot()
+
+    bot.command("actions APP")
+
+    [listing] = fake_slack.wait_for(RESPONSE_URL)
+    texts = block_texts(listing.body)
+    assert texts[0].startswith("*12 actions match* APP")
+    lines = [line for text in texts[1:] for line in text.splitlines() if line.startswith("• ")]
+    assert len(lines) == 12 and all("Status: none stated" in line and ", p.1" in line for line in lines)
+    assert lines[0].startswith("• *1.1* Review local area joint commissioning strategy") and "Due: Dec 21" in lines[0]
+    assert blocks.ACTION_RECORDS_CSV in [b["action_id"] for b in buttons(listing.body)]
+
+
+def test_an_action_listing_by_a_status_no_action_has_says_none_match(start_bot, fake_slack):
+    bot = start_bot()
+
+    bot.command("actions APP red")
+
+    [listing] = fake_slack.wait_for(RESPONSE_URL)
+    assert block_texts(listing.body) == ["No actions match APP, status red."]
